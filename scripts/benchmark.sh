@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Regenerates every Havn pallet's weights.rs from its frame-benchmarking v2 benchmarks.
+#
+#   scripts/benchmark.sh            # all Havn pallets, 50 steps x 20 repeats
+#   scripts/benchmark.sh --quick    # 2 steps x 1 repeat: checks the pipeline, not for commits
+#   PALLETS="pallet_faucet" scripts/benchmark.sh
+#
+# It builds the runtime wasm with `--features runtime-benchmarks` and runs
+# `havn-node benchmark pallet --runtime <that wasm>`; the node binary itself needs no feature.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+steps=50
+repeat=20
+if [ "${1:-}" = "--quick" ]; then steps=2; repeat=1; fi
+pallets=${PALLETS:-"pallet_workflow_registry pallet_stake_guard pallet_execution_log pallet_payout_router pallet_reputation pallet_faucet"}
+
+# The benchmark wasm is built into its own wasm directory so that it never replaces the
+# runtime that havn-node embeds.
+bench_wasm_dir="$CARGO_TARGET_DIR/bench-wasm"
+cargo build --locked -p havn-node
+WASM_TARGET_DIRECTORY="$bench_wasm_dir" cargo build --locked -p havn-runtime --features runtime-benchmarks
+wasm="$bench_wasm_dir/havn_runtime.compact.compressed.wasm"
+[ -f "$wasm" ] || { echo "benchmark: $wasm was not built" >&2; exit 1; }
+
+for pallet in $pallets; do
+  dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)"
+  echo "==> $pallet -> $dir/src/weights.rs"
+  "$CARGO_TARGET_DIR/debug/havn-node" benchmark pallet \
+    --runtime "$wasm" --genesis-builder=runtime --genesis-builder-preset=development \
+    --pallet "$pallet" --extrinsic '*' --steps "$steps" --repeat "$repeat" \
+    --wasm-execution=compiled --heap-pages=4096 \
+    --template scripts/weight-template.hbs --header scripts/license-header.txt \
+    --output "$dir/src/weights.rs"
+done

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The test command: installs what the build needs, then builds and checks everything Havn ships.
+#
+#   1. scripts/setup.sh (apt packages, wasm targets, rust-src)
+#   2. cargo fmt --check
+#   3. the workspace build, with the real runtime wasm
+#   4. every test: pallet unit and property tests, the runtime integration test, the node smoke
+#      test (a real `havn-node --dev`), chain-spec tests
+#   5. the benchmark tests of every Havn pallet (--features runtime-benchmarks)
+#   6. clippy -D warnings over every target with runtime-benchmarks and try-runtime enabled
+#
+# CARGO_TARGET_DIR defaults to ~/.cache/havn/target so later runs and CI reuse the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+pallets=(-p pallet-workflow-registry -p pallet-stake-guard -p pallet-execution-log
+         -p pallet-payout-router -p pallet-reputation -p pallet-faucet)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "build (runtime wasm included)"
+cargo build --locked --workspace --all-targets
+
+step "tests"
+cargo test --locked --workspace
+
+step "benchmark tests"
+cargo test --locked "${pallets[@]}" --features runtime-benchmarks
+
+step "clippy (all targets, runtime-benchmarks + try-runtime)"
+SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets \
+  --features runtime-benchmarks,try-runtime -- -D warnings
+
+step "all checks passed"
