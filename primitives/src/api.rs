@@ -49,8 +49,9 @@ pub enum QuoteError {
 	Debug,
 	PartialEq,
 	Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum JobPhase {
 	/// Submitted, fee escrowed, waiting for a node.
 	Submitted,

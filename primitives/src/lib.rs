@@ -66,8 +66,9 @@ pub const MICRO_HAI: Balance = HAI / 1_000_000;
 	Eq,
 	PartialOrd,
 	Ord,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ComputeClass {
 	/// Small: CPU or a small GPU; embeddings, small LLMs, audio.
 	S,
@@ -103,8 +104,9 @@ impl ComputeClass {
 	Debug,
 	PartialEq,
 	Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum WorkflowKind {
 	/// A runnable workflow (a manifest of executor steps).
 	Workflow,
@@ -128,8 +130,9 @@ pub enum WorkflowKind {
 	Debug,
 	PartialEq,
 	Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum Role {
 	/// Runs jobs of the given compute class (and smaller) and signs receipts.
 	ExecutionNode(ComputeClass),
@@ -151,8 +154,9 @@ pub enum Role {
 	Debug,
 	PartialEq,
 	Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum SlashReason {
 	/// A receipt or attestation that was shown to be false.
 	Fraud,
@@ -178,8 +182,9 @@ pub enum SlashReason {
 	Eq,
 	PartialOrd,
 	Ord,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ReputationLevel {
 	/// Score below 25%: not eligible for new jobs.
 	Untrusted,

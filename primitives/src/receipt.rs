@@ -33,9 +33,18 @@ pub type Cid = BoundedVec<u8, ConstU32<MAX_CID_LEN>>;
 /// `outputs_cid: Vec<u8>` (compact length prefix, ≤ 96 bytes), `latency_ms: u32`,
 /// `energy_estimate: u64`.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct Receipt {
 	/// The workflow that ran.
 	pub workflow_id: WorkflowId,
@@ -94,8 +103,9 @@ impl Receipt {
 	Debug,
 	PartialEq,
 	Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum Verdict {
 	/// The receipt is well-formed, correctly signed and (if sampled) reproduced.
 	Valid,
@@ -105,9 +115,18 @@ pub enum Verdict {
 
 /// A validator's attestation of one job.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct Attestation {
 	/// The job attested.
 	pub job_id: JobId,

@@ -29,8 +29,9 @@ use sp_arithmetic::{traits::Zero, Perbill, Permill};
 	Debug,
 	PartialEq,
 	Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct RoyaltySplit {
 	/// Share of the workflow's creator (owner at settlement time).
 	pub creator: Permill,
@@ -101,8 +102,9 @@ impl Default for RoyaltySplit {
 	PartialEq,
 	Eq,
 	Default,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct FeeShares {
 	/// Creator's share.
 	pub creator: Balance,

@@ -15,7 +15,7 @@ use crate::{
 	WorkflowId,
 };
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_arithmetic::{Perbill, Permill};
 use sp_core::sr25519;
@@ -47,7 +47,18 @@ pub trait StakeSlash<AccountId, Balance> {
 }
 
 /// An outcome that moves an account's reputation.
-#[derive(Clone, Copy, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
 pub enum Outcome {
 	/// A node's job was finalized with a valid quorum.
 	JobFinalized,
@@ -66,11 +77,6 @@ pub enum Outcome {
 	/// A node missed its heartbeats and was quarantined.
 	Quarantined,
 }
-
-// `Outcome` is carried in pallet events (Reputation's `ReputationUpdated`), which must be
-// `DecodeWithMemTracking`. It is a fieldless enum that allocates nothing when decoded, so the
-// marker impl is trivially sound.
-impl codec::DecodeWithMemTracking for Outcome {}
 
 /// Writes to reputation (Reputation pallet).
 pub trait ReputationHooks<AccountId> {

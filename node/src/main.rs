@@ -1,0 +1,18 @@
+//! # havn-node
+//!
+//! The Havn node: Aura block production, GRANDPA finality, ParityDB storage, the standard
+//! Substrate JSON-RPC (polkadot.js and subxt connect with no custom types) and Prometheus
+//! metrics. Chain specs: `dev` (Alice alone), `local` (Alice, Bob, Charlie), and `aurora`
+//! testnets built with `havn-node aurora-spec` from authority keys. Subcommands: `key`,
+//! `build-spec`, `aurora-spec`, `purge-chain`, `benchmark` and the other usual `sc-cli` ones.
+
+mod benchmarking;
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}

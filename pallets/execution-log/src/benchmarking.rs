@@ -1,0 +1,261 @@
+//! Benchmarks of the ExecutionLog (frame-benchmarking v2). Bonded nodes, validators, relays
+//! and a workflow come from [`Config::BenchmarkHelper`].
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use super::*;
+use crate::Pallet as ExecutionLog;
+use frame_benchmarking::v2::*;
+use frame_support::traits::fungible::Mutate;
+use frame_system::RawOrigin;
+use sp_runtime::traits::{Bounded, One};
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let amount = BalanceOf::<T>::max_value() / 1_000_000u32.into();
+	T::Currency::set_balance(&who, amount);
+	who
+}
+
+fn max_fee<T: Config>() -> BalanceOf<T> {
+	BalanceOf::<T>::max_value() / 1_000_000_000u32.into()
+}
+
+fn uri<T: Config>() -> BoundedVec<u8, T::MaxInputUriLen> {
+	BoundedVec::truncate_from(alloc::vec![b'x'; T::MaxInputUriLen::get() as usize])
+}
+
+/// Submit a job of redundancy `r` with the given deadline (blocks from now).
+fn submit<T: Config>(payer: &T::AccountId, r: u32, deadline: u32) -> JobId {
+	let workflow = T::BenchmarkHelper::setup_workflow();
+	let id = NextJobId::<T>::get();
+	ExecutionLog::<T>::submit_job(
+		RawOrigin::Signed(payer.clone()).into(),
+		workflow,
+		H256::repeat_byte(1),
+		uri::<T>(),
+		ComputeClass::XL,
+		max_fee::<T>(),
+		r as u8,
+		deadline.into(),
+	)
+	.unwrap();
+	id
+}
+
+fn nodes<T: Config>(r: u32) -> Vec<T::AccountId> {
+	(0..r).map(|i| T::BenchmarkHelper::setup_node(ComputeClass::XL, i)).collect()
+}
+
+fn assigned<T: Config>(payer: &T::AccountId, r: u32) -> (JobId, Vec<T::AccountId>) {
+	let job_id = submit::<T>(payer, r, T::MaxDeadline::get().unique_saturated_into());
+	let nodes = nodes::<T>(r);
+	let relay = T::BenchmarkHelper::setup_relay();
+	ExecutionLog::<T>::assign(
+		RawOrigin::Signed(relay).into(),
+		job_id,
+		BoundedVec::truncate_from(nodes.clone()),
+	)
+	.unwrap();
+	(job_id, nodes)
+}
+
+fn receipt_of<T: Config>(job_id: JobId) -> (Receipt, H256) {
+	let job = Jobs::<T>::get(job_id).unwrap();
+	let hash = H256::repeat_byte(0xAB);
+	(
+		Receipt {
+			workflow_id: job.workflow_id,
+			job_id,
+			runtime_hash: hash,
+			outputs_cid: BoundedVec::truncate_from(alloc::vec![b'b'; 96]),
+			latency_ms: 1_000,
+			energy_estimate: 1_000,
+		},
+		hash,
+	)
+}
+
+fn send_receipt<T: Config>(job_id: JobId, node: &T::AccountId) {
+	let (receipt, _) = receipt_of::<T>(job_id);
+	let sig = T::BenchmarkHelper::sign_receipt(
+		node,
+		&receipt.signing_payload(ExecutionLog::<T>::genesis_hash()),
+	);
+	ExecutionLog::<T>::submit_receipt(RawOrigin::Signed(node.clone()).into(), job_id, receipt, sig)
+		.unwrap();
+}
+
+/// A job of redundancy `r` in `Attesting`, drawn from `v` validators.
+fn attesting<T: Config>(payer: &T::AccountId, r: u32, v: u32) -> JobId {
+	T::BenchmarkHelper::setup_validators(v);
+	let (job_id, nodes) = assigned::<T>(payer, r);
+	for node in nodes.iter() {
+		send_receipt::<T>(job_id, node);
+	}
+	assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Attesting);
+	job_id
+}
+
+fn valid(job_id: JobId) -> Attestation {
+	Attestation {
+		job_id,
+		verdict: Verdict::Valid,
+		reexecution_digest: Some(H256::repeat_byte(0xAB)),
+	}
+}
+
+/// Attest `Valid` from all but one of the members needed for quorum; returns the member left.
+fn near_quorum<T: Config>(job_id: JobId) -> T::AccountId {
+	let committee = Jobs::<T>::get(job_id).unwrap().committee;
+	let quorum = T::QuorumSize::get().min(committee.len() as u32).max(1) as usize;
+	for member in committee.iter().take(quorum - 1) {
+		ExecutionLog::<T>::attest(RawOrigin::Signed(member.clone()).into(), valid(job_id)).unwrap();
+	}
+	committee[quorum - 1].clone()
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn submit_job() {
+		let payer = funded::<T>("payer", 0);
+		let workflow = T::BenchmarkHelper::setup_workflow();
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(payer),
+			workflow,
+			H256::repeat_byte(1),
+			uri::<T>(),
+			ComputeClass::XL,
+			max_fee::<T>(),
+			T::MaxRedundancy::get() as u8,
+			T::MaxDeadline::get(),
+		);
+		assert_eq!(NextJobId::<T>::get(), 1);
+	}
+
+	#[benchmark]
+	fn assign(r: Linear<1, { T::MaxRedundancy::get() }>) {
+		let payer = funded::<T>("payer", 0);
+		let job_id = submit::<T>(&payer, r, 10);
+		let nodes = nodes::<T>(r);
+		let relay = T::BenchmarkHelper::setup_relay();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(relay), job_id, BoundedVec::truncate_from(nodes));
+		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Assigned);
+	}
+
+	#[benchmark]
+	fn claim(r: Linear<1, { T::MaxRedundancy::get() }>) {
+		let payer = funded::<T>("payer", 0);
+		let job_id = submit::<T>(&payer, r, T::MaxDeadline::get().unique_saturated_into());
+		let nodes = nodes::<T>(r);
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number().saturating_add(T::RelayTimeout::get()),
+		);
+		let (last, others) = nodes.split_last().unwrap();
+		for node in others {
+			ExecutionLog::<T>::claim(RawOrigin::Signed(node.clone()).into(), job_id).unwrap();
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), job_id);
+		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Assigned);
+	}
+
+	#[benchmark]
+	fn submit_receipt(
+		r: Linear<1, { T::MaxRedundancy::get() }>,
+		c: Linear<1, { T::MaxCommittee::get() }>,
+	) {
+		T::BenchmarkHelper::setup_validators(c);
+		let payer = funded::<T>("payer", 0);
+		let (job_id, nodes) = assigned::<T>(&payer, r);
+		let (last, others) = nodes.split_last().unwrap();
+		for node in others {
+			send_receipt::<T>(job_id, node);
+		}
+		let (receipt, _) = receipt_of::<T>(job_id);
+		let sig = T::BenchmarkHelper::sign_receipt(
+			last,
+			&receipt.signing_payload(ExecutionLog::<T>::genesis_hash()),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), job_id, receipt, sig);
+		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Attesting);
+	}
+
+	#[benchmark]
+	fn attest(r: Linear<1, { T::MaxRedundancy::get() }>, c: Linear<1, { T::MaxCommittee::get() }>) {
+		let payer = funded::<T>("payer", 0);
+		let job_id = attesting::<T>(&payer, r, c);
+		let last = near_quorum::<T>(job_id);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), valid(job_id));
+		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Finalized);
+	}
+
+	#[benchmark]
+	fn submit_attestations(b: Linear<1, { T::MaxBatch::get() }>) {
+		let payer = funded::<T>("payer", 0);
+		let v = T::CommitteeSize::get().min(T::MaxCommittee::get()).max(1);
+		let mut batch = Vec::new();
+		let genesis = ExecutionLog::<T>::genesis_hash();
+		for _ in 0..b {
+			// One block per job, so that each deadline falls in its own expiry slot.
+			frame_system::Pallet::<T>::set_block_number(
+				frame_system::Pallet::<T>::block_number().saturating_add(One::one()),
+			);
+			let job_id = attesting::<T>(&payer, 1, v);
+			let member = near_quorum::<T>(job_id);
+			let attestation = valid(job_id);
+			let sig = T::BenchmarkHelper::sign_attestation(
+				&member,
+				&attestation.signing_payload(genesis),
+			);
+			batch.push((member, attestation, sig));
+		}
+		let lead = ExecutionLog::<T>::current_lead().unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(lead), BoundedVec::truncate_from(batch));
+		assert_eq!(Jobs::<T>::get(0).unwrap().phase, JobPhase::Finalized);
+	}
+
+	#[benchmark]
+	fn challenge(c: Linear<0, { T::MaxCommittee::get() }>) {
+		let payer = funded::<T>("payer", 0);
+		let committee = T::CommitteeSize::get().min(T::MaxCommittee::get()).max(1);
+		let v = committee.saturating_add(T::QuorumSize::get()).saturating_add(c);
+		let job_id = attesting::<T>(&payer, T::MaxRedundancy::get(), v);
+		let last = near_quorum::<T>(job_id);
+		ExecutionLog::<T>::attest(RawOrigin::Signed(last).into(), valid(job_id)).unwrap();
+		let challenger = T::BenchmarkHelper::setup_challenger();
+		T::Currency::set_balance(&challenger, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(challenger), job_id);
+		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Challenged);
+	}
+
+	#[benchmark]
+	fn on_initialize_expiry(j: Linear<0, { T::MaxJobsPerBlock::get() }>) {
+		let payer = funded::<T>("payer", 0);
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut ids = Vec::new();
+		for _ in 0..j {
+			let (job_id, _) = assigned::<T>(&payer, T::MaxRedundancy::get());
+			ids.push(job_id);
+		}
+		let deadline = now.saturating_add(T::MaxDeadline::get());
+		ExpiryCursor::<T>::put(deadline);
+		#[block]
+		{
+			ExecutionLog::<T>::process_expiries(deadline);
+		}
+		for id in ids {
+			assert_eq!(Jobs::<T>::get(id).unwrap().phase, JobPhase::Expired);
+		}
+	}
+
+	impl_benchmark_test_suite!(ExecutionLog, crate::mock::new_test_ext(), crate::mock::Test);
+}

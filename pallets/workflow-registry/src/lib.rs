@@ -1,0 +1,1008 @@
+//! # WorkflowRegistry
+//!
+//! ## Overview
+//!
+//! Creators publish AI workflows on-chain so that every run of them pays a royalty. Models,
+//! LoRAs and prompts are registered the same way ([`WorkflowKind`]) so that workflows can depend
+//! on them, and their creators earn a share of the upstream pool of every run.
+//!
+//! Each entry records its owner, the digest and URI of its manifest (with a bounded version
+//! history), the smallest compute class that can run it, a base fee, a five-way
+//! [`RoyaltySplit`], weighted dependencies and an optional parent (a declared derivative). The
+//! owner keeps a storage deposit on hold while the entry is registered.
+//!
+//! Other pallets read the registry through [`WorkflowInspect`]: ExecutionLog asks whether a
+//! workflow may be run ([`WorkflowInspect::invocable`]) and PayoutRouter asks whom to pay
+//! ([`WorkflowInspect::payees`]). The runtime API reads [`Pallet::lineage`] and
+//! [`Pallet::workflow`].
+//!
+//! ## Terminology
+//!
+//! - **Manifest**: the off-chain document that describes a workflow's steps. It is identified by
+//!   its blake2-256 digest (`manifest_hash`) and fetched from its `manifest_uri`.
+//! - **Version**: every manifest a workflow has had, numbered from 1. New runs execute the
+//!   current (latest) version. At most [`Config::MaxVersions`] versions are kept.
+//! - **Dependency**: another registered entry this one builds on, with a weight. The weights of
+//!   a non-empty list sum to exactly 100% and split the upstream share of each run's fee among
+//!   the dependencies' current owners.
+//! - **Parent / lineage**: the entry this one declares itself a derivative of. Following parent
+//!   links gives the lineage, at most [`Config::MaxLineageDepth`] deep.
+//! - **Republish rule**: a manifest digest can be registered only once, by whoever registers it
+//!   first ([`ManifestIndex`]). The one exception is a declared derivative: publishing with
+//!   `parent` set to the workflow that registered that digest is allowed.
+//! - **Deposit**: `DepositBase + DepositPerByte * uri_bytes`, in planck, where `uri_bytes` is
+//!   the total length of the manifest URIs of every stored version. It is held on the owner under
+//!   [`HoldReason::WorkflowDeposit`] for as long as the entry is registered (entries are never
+//!   removed: runs under way, lineage and payees depend on them), deprecated entries included.
+//!   It follows the entry when ownership is transferred.
+//! - **Deprecated**: retired by the owner. Final: no new runs, no new versions, not usable as a
+//!   new dependency.
+//! - **Flagged**: marked by governance ([`Config::FlagOrigin`]) with a reason. A flagged entry
+//!   cannot be run nor used as a new dependency until it is unflagged. Runs that already began
+//!   are still paid ([`WorkflowInspect::payees`] ignores flags).
+//!
+//! ## Calls
+//!
+//! - [`Pallet::publish`] (0): register a workflow and hold its deposit.
+//! - [`Pallet::publish_version`] (1): the owner publishes a new manifest.
+//! - [`Pallet::transfer_ownership`] (2): the owner hands the workflow (and its deposit) over.
+//! - [`Pallet::deprecate`] (3): the owner retires the workflow.
+//! - [`Pallet::flag`] (4) / [`Pallet::unflag`] (5): governance blocks or unblocks runs.
+//!
+//! ## Example
+//!
+//! ```ignore
+//! // Alice publishes a model, then Bob a workflow that uses it with the default royalty split.
+//! WorkflowRegistry::publish(
+//!     RuntimeOrigin::signed(alice), WorkflowKind::Model, model_hash, model_uri,
+//!     ComputeClass::M, 0, None, Default::default(), None,
+//! )?; // id 0
+//! WorkflowRegistry::publish(
+//!     RuntimeOrigin::signed(bob), WorkflowKind::Workflow, wf_hash, wf_uri, ComputeClass::M,
+//!     10 * HAI, None, vec![(0, Permill::one())].try_into().unwrap(), None,
+//! )?; // id 1: each run pays Bob 45%, Alice 20% (upstream), nodes, validators and treasury.
+//! assert_eq!(WorkflowRegistry::lineage(1).unwrap().dependencies, vec![(0, Permill::one())]);
+//! ```
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(clippy::arithmetic_side_effects)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use types::{VersionRecord, Workflow, WorkflowStatus};
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{self, InspectHold as _, MutateHold as _},
+		tokens::Precision,
+	},
+};
+use frame_system::pallet_prelude::*;
+use havn_primitives::{
+	api::Lineage,
+	traits::{WorkflowInspect, WorkflowPayees, WorkflowTerms},
+	ComputeClass, Digest, RoyaltySplit, WorkflowId, WorkflowKind,
+};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	ArithmeticError, Permill,
+};
+
+/// Balance type of the currency, in planck.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// The stored record of a workflow, for runtime `T`.
+pub type WorkflowOf<T> = Workflow<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	BlockNumberFor<T>,
+	<T as Config>::MaxUriLen,
+	<T as Config>::MaxDependencies,
+	<T as Config>::MaxReasonLen,
+>;
+
+/// A stored version record, for runtime `T`.
+pub type VersionRecordOf<T> = VersionRecord<BlockNumberFor<T>, <T as Config>::MaxUriLen>;
+
+/// A manifest URI, at most [`Config::MaxUriLen`] bytes.
+pub type ManifestUriOf<T> = BoundedVec<u8, <T as Config>::MaxUriLen>;
+
+/// Weighted dependencies, at most [`Config::MaxDependencies`] of them.
+pub type DependenciesOf<T> = BoundedVec<(WorkflowId, Permill), <T as Config>::MaxDependencies>;
+
+/// Governance's reason for a flag, at most [`Config::MaxReasonLen`] bytes.
+pub type FlagReasonOf<T> = BoundedVec<u8, <T as Config>::MaxReasonLen>;
+
+/// What [`Pallet::ensure_can_publish_version`] computed for [`Pallet::do_publish_version`].
+pub struct VersionPlan<T: Config> {
+	/// The workflow, as it is now.
+	pub workflow: WorkflowOf<T>,
+	/// Its new version number.
+	pub version: u32,
+	/// Its new total of stored URI bytes.
+	pub uri_bytes: u32,
+	/// Its new deposit, in planck.
+	pub deposit: BalanceOf<T>,
+}
+
+// FRAME's expansion of `#[pallet::pallet]`, storage items and `#[pallet::error]` calls
+// `expect` (on the pallet name, which the runtime always provides); the lint stays on for
+// this crate's own code, which lives outside this module except for the calls.
+#[allow(clippy::expect_used)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	/// In-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency deposits are held in (HAI, planck).
+		type Currency: fungible::Inspect<Self::AccountId>
+			+ fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reason, which includes this pallet's [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Fixed part of a workflow's deposit, in planck.
+		#[pallet::constant]
+		type DepositBase: Get<BalanceOf<Self>>;
+
+		/// Deposit per byte of stored manifest URI (every stored version), in planck.
+		#[pallet::constant]
+		type DepositPerByte: Get<BalanceOf<Self>>;
+
+		/// Royalty split of workflows published without one (governance default 45/20/25/5/5;
+		/// a `pallet-parameters` entry in the runtime).
+		type DefaultRoyalty: Get<RoyaltySplit>;
+
+		/// Origin that may flag and unflag workflows (governance: council or root).
+		type FlagOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Longest manifest URI, in bytes.
+		#[pallet::constant]
+		type MaxUriLen: Get<u32>;
+
+		/// Most dependencies one workflow may declare.
+		#[pallet::constant]
+		type MaxDependencies: Get<u32>;
+
+		/// Most versions one workflow may have (the first included).
+		#[pallet::constant]
+		type MaxVersions: Get<u32>;
+
+		/// Longest lineage: most ancestors a workflow may have through parent links.
+		#[pallet::constant]
+		type MaxLineageDepth: Get<u32>;
+
+		/// Longest flag reason, in bytes.
+		#[pallet::constant]
+		type MaxReasonLen: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// A reason for the pallet placing a hold on funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The storage deposit of a registered workflow, held on its owner.
+		#[codec(index = 0)]
+		WorkflowDeposit,
+	}
+
+	/// Id the next published workflow gets. Every id below it has been used.
+	#[pallet::storage]
+	pub type NextWorkflowId<T> = StorageValue<_, WorkflowId, ValueQuery>;
+
+	/// Registered workflows, by id. Entries are never removed.
+	#[pallet::storage]
+	pub type Workflows<T: Config> = StorageMap<_, Twox64Concat, WorkflowId, WorkflowOf<T>>;
+
+	/// Version history: `(workflow, version)` to that version's manifest, for versions
+	/// `1..=Workflow::version`.
+	#[pallet::storage]
+	pub type Versions<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, WorkflowId, Twox64Concat, u32, VersionRecordOf<T>>;
+
+	/// Every manifest digest ever registered, to the workflow that registered it first.
+	#[pallet::storage]
+	pub type ManifestIndex<T> = StorageMap<_, Blake2_128Concat, Digest, WorkflowId>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A workflow was published.
+		WorkflowPublished {
+			/// Its id.
+			id: WorkflowId,
+			/// Its owner (the creator).
+			owner: T::AccountId,
+			/// Digest of its first manifest.
+			manifest_hash: Digest,
+			/// The workflow it derives from, if any.
+			parent: Option<WorkflowId>,
+		},
+		/// A workflow got a new manifest version.
+		WorkflowVersionPublished {
+			/// The workflow.
+			id: WorkflowId,
+			/// Its new version number.
+			version: u32,
+			/// Digest of the new manifest.
+			manifest_hash: Digest,
+		},
+		/// A workflow (and its deposit) changed owner.
+		OwnershipTransferred {
+			/// The workflow.
+			id: WorkflowId,
+			/// The previous owner.
+			from: T::AccountId,
+			/// The new owner.
+			to: T::AccountId,
+		},
+		/// A workflow was deprecated by its owner.
+		WorkflowDeprecated {
+			/// The workflow.
+			id: WorkflowId,
+		},
+		/// Governance flagged a workflow: it cannot be run.
+		WorkflowFlagged {
+			/// The workflow.
+			id: WorkflowId,
+			/// Governance's reason.
+			reason: FlagReasonOf<T>,
+		},
+		/// Governance lifted a workflow's flag.
+		WorkflowUnflagged {
+			/// The workflow.
+			id: WorkflowId,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No workflow has this id.
+		UnknownWorkflow,
+		/// The workflow is flagged by governance.
+		WorkflowFlagged,
+		/// The workflow is deprecated.
+		WorkflowDeprecated,
+		/// The workflow is not flagged.
+		WorkflowNotFlagged,
+		/// The caller does not own the workflow.
+		NotOwner,
+		/// The royalty split does not sum to exactly 100%.
+		RoyaltyNotHundredPercent,
+		/// The dependency weights do not sum to exactly 100%.
+		DependencyWeightsNotHundredPercent,
+		/// A dependency does not exist.
+		UnknownDependency,
+		/// A dependency is listed more than once.
+		DuplicateDependency,
+		/// A dependency is flagged by governance.
+		DependencyFlagged,
+		/// A dependency is deprecated.
+		DependencyDeprecated,
+		/// The parent does not exist.
+		UnknownParent,
+		/// The parent's lineage is already [`Config::MaxLineageDepth`] deep.
+		LineageTooDeep,
+		/// The manifest digest is already registered (and the parent is not the workflow that
+		/// registered it).
+		ManifestAlreadyRegistered,
+		/// The manifest URI is empty.
+		ManifestUriEmpty,
+		/// The workflow already has [`Config::MaxVersions`] versions.
+		TooManyVersions,
+		/// The caller cannot afford the deposit.
+		InsufficientDeposit,
+		/// The new owner cannot afford the deposit.
+		NewOwnerCannotAffordDeposit,
+		/// The new owner is the current owner.
+		NewOwnerIsCurrentOwner,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Publish a workflow (or a model, LoRA or prompt) and hold its deposit.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed; the signer becomes the owner.
+		///
+		/// ## Details
+		///
+		/// The new entry gets id [`NextWorkflowId`], version 1 and status active. `royalty`
+		/// `None` takes [`Config::DefaultRoyalty`]. Every dependency must exist, be active and
+		/// unflagged, and appear once; a non-empty list's weights sum to exactly 100%. `parent`
+		/// must exist and have fewer than [`Config::MaxLineageDepth`] ancestors. The manifest
+		/// digest must not be registered yet, unless `parent` is the workflow that registered
+		/// it. The deposit (`DepositBase + DepositPerByte * uri length`) is held on the signer.
+		///
+		/// ## Events
+		///
+		/// [`Event::WorkflowPublished`].
+		///
+		/// ## Errors
+		///
+		/// - [`Error::ManifestUriEmpty`]: `manifest_uri` is empty.
+		/// - [`Error::RoyaltyNotHundredPercent`]: the royalty split does not sum to 100%.
+		/// - [`Error::UnknownDependency`], [`Error::DuplicateDependency`],
+		///   [`Error::DependencyFlagged`], [`Error::DependencyDeprecated`],
+		///   [`Error::DependencyWeightsNotHundredPercent`]: bad dependencies.
+		/// - [`Error::UnknownParent`], [`Error::LineageTooDeep`]: bad parent.
+		/// - [`Error::ManifestAlreadyRegistered`]: the digest is taken.
+		/// - [`Error::InsufficientDeposit`]: the signer cannot afford the deposit.
+		/// - `ArithmeticError::Overflow`: workflow ids are exhausted.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::publish(
+			dependencies.len() as u32,
+			manifest_uri.len() as u32,
+		))]
+		pub fn publish(
+			origin: OriginFor<T>,
+			kind: WorkflowKind,
+			manifest_hash: Digest,
+			manifest_uri: ManifestUriOf<T>,
+			compute_class: ComputeClass,
+			base_fee: BalanceOf<T>,
+			royalty: Option<RoyaltySplit>,
+			dependencies: DependenciesOf<T>,
+			parent: Option<WorkflowId>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (id, workflow) = Self::ensure_can_publish(
+				&who,
+				kind,
+				manifest_hash,
+				manifest_uri,
+				compute_class,
+				base_fee,
+				royalty,
+				dependencies,
+				parent,
+			)?;
+			Self::do_publish(id, workflow)?;
+			Self::deposit_event(Event::WorkflowPublished { id, owner: who, manifest_hash, parent });
+			Ok(())
+		}
+
+		/// Publish a new manifest version of a workflow.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the workflow's owner.
+		///
+		/// ## Details
+		///
+		/// The new manifest becomes the current one (new runs execute it); the old one stays in
+		/// the version history. The digest must never have been registered before, by any
+		/// workflow. The deposit is recomputed over every stored URI and the difference held
+		/// (or released, if the deposit parameters went down). Flagged workflows may publish a
+		/// fix; the flag stays until governance lifts it.
+		///
+		/// ## Events
+		///
+		/// [`Event::WorkflowVersionPublished`].
+		///
+		/// ## Errors
+		///
+		/// - [`Error::UnknownWorkflow`]: no such workflow.
+		/// - [`Error::NotOwner`]: the signer does not own it.
+		/// - [`Error::WorkflowDeprecated`]: it is deprecated.
+		/// - [`Error::ManifestUriEmpty`]: `manifest_uri` is empty.
+		/// - [`Error::ManifestAlreadyRegistered`]: the digest is taken.
+		/// - [`Error::TooManyVersions`]: it already has [`Config::MaxVersions`] versions.
+		/// - [`Error::InsufficientDeposit`]: the owner cannot afford the extra deposit.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::publish_version(manifest_uri.len() as u32))]
+		pub fn publish_version(
+			origin: OriginFor<T>,
+			id: WorkflowId,
+			manifest_hash: Digest,
+			manifest_uri: ManifestUriOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let plan = Self::ensure_can_publish_version(&who, id, manifest_hash, &manifest_uri)?;
+			let version = plan.version;
+			Self::do_publish_version(id, manifest_hash, manifest_uri, plan)?;
+			Self::deposit_event(Event::WorkflowVersionPublished { id, version, manifest_hash });
+			Ok(())
+		}
+
+		/// Transfer a workflow to a new owner, with its deposit.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the workflow's owner.
+		///
+		/// ## Details
+		///
+		/// The deposit is released to the current owner and held on the new owner, who from then
+		/// on is paid the creator share of every run. Works on deprecated and flagged workflows.
+		///
+		/// ## Events
+		///
+		/// [`Event::OwnershipTransferred`].
+		///
+		/// ## Errors
+		///
+		/// - [`Error::UnknownWorkflow`]: no such workflow.
+		/// - [`Error::NotOwner`]: the signer does not own it.
+		/// - [`Error::NewOwnerIsCurrentOwner`]: `new_owner` is the signer.
+		/// - [`Error::NewOwnerCannotAffordDeposit`]: `new_owner` cannot afford the deposit.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::transfer_ownership())]
+		pub fn transfer_ownership(
+			origin: OriginFor<T>,
+			id: WorkflowId,
+			new_owner: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let workflow = Self::ensure_can_transfer_ownership(&who, id, &new_owner)?;
+			Self::do_transfer_ownership(id, workflow, new_owner.clone())?;
+			Self::deposit_event(Event::OwnershipTransferred { id, from: who, to: new_owner });
+			Ok(())
+		}
+
+		/// Deprecate a workflow: no new runs, versions or dependants. Final.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the workflow's owner.
+		///
+		/// ## Details
+		///
+		/// The workflow stays registered (lineage, and payees of runs already under way), so its
+		/// deposit stays held.
+		///
+		/// ## Events
+		///
+		/// [`Event::WorkflowDeprecated`].
+		///
+		/// ## Errors
+		///
+		/// - [`Error::UnknownWorkflow`]: no such workflow.
+		/// - [`Error::NotOwner`]: the signer does not own it.
+		/// - [`Error::WorkflowDeprecated`]: it is already deprecated.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::deprecate())]
+		pub fn deprecate(origin: OriginFor<T>, id: WorkflowId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let workflow = Self::ensure_can_deprecate(&who, id)?;
+			Self::do_deprecate(id, workflow);
+			Self::deposit_event(Event::WorkflowDeprecated { id });
+			Ok(())
+		}
+
+		/// Flag a workflow: it cannot be run, nor become a new dependency, until unflagged.
+		///
+		/// ## Dispatch Origin
+		///
+		/// [`Config::FlagOrigin`] (governance).
+		///
+		/// ## Details
+		///
+		/// Runs already under way are still paid. The reason is stored with the flag.
+		///
+		/// ## Events
+		///
+		/// [`Event::WorkflowFlagged`].
+		///
+		/// ## Errors
+		///
+		/// - `BadOrigin`: not [`Config::FlagOrigin`].
+		/// - [`Error::UnknownWorkflow`]: no such workflow.
+		/// - [`Error::WorkflowFlagged`]: it is already flagged.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::flag(reason.len() as u32))]
+		pub fn flag(
+			origin: OriginFor<T>,
+			id: WorkflowId,
+			reason: FlagReasonOf<T>,
+		) -> DispatchResult {
+			T::FlagOrigin::ensure_origin(origin)?;
+			let workflow = Self::ensure_can_flag(id)?;
+			Self::do_flag(id, workflow, reason.clone());
+			Self::deposit_event(Event::WorkflowFlagged { id, reason });
+			Ok(())
+		}
+
+		/// Lift a workflow's flag.
+		///
+		/// ## Dispatch Origin
+		///
+		/// [`Config::FlagOrigin`] (governance).
+		///
+		/// ## Details
+		///
+		/// The workflow can be run again (unless deprecated).
+		///
+		/// ## Events
+		///
+		/// [`Event::WorkflowUnflagged`].
+		///
+		/// ## Errors
+		///
+		/// - `BadOrigin`: not [`Config::FlagOrigin`].
+		/// - [`Error::UnknownWorkflow`]: no such workflow.
+		/// - [`Error::WorkflowNotFlagged`]: it is not flagged.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::unflag())]
+		pub fn unflag(origin: OriginFor<T>, id: WorkflowId) -> DispatchResult {
+			T::FlagOrigin::ensure_origin(origin)?;
+			let workflow = Self::ensure_can_unflag(id)?;
+			Self::do_unflag(id, workflow);
+			Self::deposit_event(Event::WorkflowUnflagged { id });
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	// ---- checks ----
+
+	/// Every check of [`Pallet::publish`]. Returns the new id and the record to store.
+	pub fn ensure_can_publish(
+		who: &T::AccountId,
+		kind: WorkflowKind,
+		manifest_hash: Digest,
+		manifest_uri: ManifestUriOf<T>,
+		compute_class: ComputeClass,
+		base_fee: BalanceOf<T>,
+		royalty: Option<RoyaltySplit>,
+		dependencies: DependenciesOf<T>,
+		parent: Option<WorkflowId>,
+	) -> Result<(WorkflowId, WorkflowOf<T>), DispatchError> {
+		ensure!(!manifest_uri.is_empty(), Error::<T>::ManifestUriEmpty);
+		let royalty = royalty.unwrap_or_else(T::DefaultRoyalty::get);
+		ensure!(royalty.is_valid(), Error::<T>::RoyaltyNotHundredPercent);
+		Self::ensure_valid_dependencies(&dependencies)?;
+
+		let depth = match parent {
+			None => 0,
+			Some(p) => {
+				let parent_wf = Workflows::<T>::get(p).ok_or(Error::<T>::UnknownParent)?;
+				ensure!(parent_wf.depth < T::MaxLineageDepth::get(), Error::<T>::LineageTooDeep);
+				parent_wf.depth.checked_add(1).ok_or(ArithmeticError::Overflow)?
+			}
+		};
+
+		if let Some(registrant) = ManifestIndex::<T>::get(manifest_hash) {
+			ensure!(parent == Some(registrant), Error::<T>::ManifestAlreadyRegistered);
+		}
+
+		let id = NextWorkflowId::<T>::get();
+		// The next id must exist too, so that `NextWorkflowId` can be bumped.
+		id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+
+		let uri_bytes = manifest_uri.len() as u32;
+		let deposit = Self::deposit_for(uri_bytes);
+		Self::ensure_can_hold(who, deposit).map_err(|_| Error::<T>::InsufficientDeposit)?;
+
+		let workflow = Workflow {
+			owner: who.clone(),
+			kind,
+			manifest_hash,
+			manifest_uri,
+			compute_class,
+			base_fee,
+			royalty,
+			dependencies,
+			parent,
+			depth,
+			version: 1,
+			status: WorkflowStatus::Active,
+			flag: None,
+			uri_bytes,
+			deposit,
+			created_at: frame_system::Pallet::<T>::block_number(),
+		};
+		Ok((id, workflow))
+	}
+
+	/// Dependencies exist, are active and unflagged, are distinct, and (when any) their weights
+	/// sum to exactly 100%.
+	fn ensure_valid_dependencies(dependencies: &DependenciesOf<T>) -> DispatchResult {
+		let mut total: u64 = 0;
+		let mut seen: Vec<WorkflowId> = Vec::with_capacity(dependencies.len());
+		for (dep, weight) in dependencies.iter() {
+			ensure!(!seen.contains(dep), Error::<T>::DuplicateDependency);
+			seen.push(*dep);
+			let wf = Workflows::<T>::get(dep).ok_or(Error::<T>::UnknownDependency)?;
+			ensure!(!wf.is_flagged(), Error::<T>::DependencyFlagged);
+			ensure!(!wf.is_deprecated(), Error::<T>::DependencyDeprecated);
+			total = total.saturating_add(u64::from(weight.deconstruct()));
+		}
+		ensure!(
+			dependencies.is_empty() || total == u64::from(Permill::one().deconstruct()),
+			Error::<T>::DependencyWeightsNotHundredPercent
+		);
+		Ok(())
+	}
+
+	/// Every check of [`Pallet::publish_version`]. Returns what the write needs.
+	pub fn ensure_can_publish_version(
+		who: &T::AccountId,
+		id: WorkflowId,
+		manifest_hash: Digest,
+		manifest_uri: &ManifestUriOf<T>,
+	) -> Result<VersionPlan<T>, DispatchError> {
+		let workflow = Self::ensure_owned(who, id)?;
+		ensure!(!workflow.is_deprecated(), Error::<T>::WorkflowDeprecated);
+		ensure!(!manifest_uri.is_empty(), Error::<T>::ManifestUriEmpty);
+		ensure!(
+			!ManifestIndex::<T>::contains_key(manifest_hash),
+			Error::<T>::ManifestAlreadyRegistered
+		);
+		ensure!(workflow.version < T::MaxVersions::get(), Error::<T>::TooManyVersions);
+		let version = workflow.version.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+		let uri_bytes = workflow
+			.uri_bytes
+			.checked_add(manifest_uri.len() as u32)
+			.ok_or(ArithmeticError::Overflow)?;
+		let deposit = Self::deposit_for(uri_bytes);
+		if deposit > workflow.deposit {
+			Self::ensure_can_hold(who, deposit.saturating_sub(workflow.deposit))
+				.map_err(|_| Error::<T>::InsufficientDeposit)?;
+		}
+		Ok(VersionPlan { workflow, version, uri_bytes, deposit })
+	}
+
+	/// Every check of [`Pallet::transfer_ownership`]. Returns the workflow.
+	pub fn ensure_can_transfer_ownership(
+		who: &T::AccountId,
+		id: WorkflowId,
+		new_owner: &T::AccountId,
+	) -> Result<WorkflowOf<T>, DispatchError> {
+		let workflow = Self::ensure_owned(who, id)?;
+		ensure!(new_owner != who, Error::<T>::NewOwnerIsCurrentOwner);
+		Self::ensure_can_hold(new_owner, workflow.deposit)
+			.map_err(|_| Error::<T>::NewOwnerCannotAffordDeposit)?;
+		Ok(workflow)
+	}
+
+	/// Every check of [`Pallet::deprecate`]. Returns the workflow.
+	pub fn ensure_can_deprecate(
+		who: &T::AccountId,
+		id: WorkflowId,
+	) -> Result<WorkflowOf<T>, DispatchError> {
+		let workflow = Self::ensure_owned(who, id)?;
+		ensure!(!workflow.is_deprecated(), Error::<T>::WorkflowDeprecated);
+		Ok(workflow)
+	}
+
+	/// Every check of [`Pallet::flag`] after the origin. Returns the workflow.
+	pub fn ensure_can_flag(id: WorkflowId) -> Result<WorkflowOf<T>, DispatchError> {
+		let workflow = Workflows::<T>::get(id).ok_or(Error::<T>::UnknownWorkflow)?;
+		ensure!(!workflow.is_flagged(), Error::<T>::WorkflowFlagged);
+		Ok(workflow)
+	}
+
+	/// Every check of [`Pallet::unflag`] after the origin. Returns the workflow.
+	pub fn ensure_can_unflag(id: WorkflowId) -> Result<WorkflowOf<T>, DispatchError> {
+		let workflow = Workflows::<T>::get(id).ok_or(Error::<T>::UnknownWorkflow)?;
+		ensure!(workflow.is_flagged(), Error::<T>::WorkflowNotFlagged);
+		Ok(workflow)
+	}
+
+	/// The workflow `id`, if `who` owns it.
+	fn ensure_owned(who: &T::AccountId, id: WorkflowId) -> Result<WorkflowOf<T>, DispatchError> {
+		let workflow = Workflows::<T>::get(id).ok_or(Error::<T>::UnknownWorkflow)?;
+		ensure!(&workflow.owner == who, Error::<T>::NotOwner);
+		Ok(workflow)
+	}
+
+	/// Whether `amount` can be put on hold on `who` under [`HoldReason::WorkflowDeposit`].
+	fn ensure_can_hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		T::Currency::ensure_can_hold(&HoldReason::WorkflowDeposit.into(), who, amount)
+	}
+
+	// ---- writes ----
+
+	/// Store a new workflow (checked by [`Pallet::ensure_can_publish`]) and hold its deposit.
+	pub fn do_publish(id: WorkflowId, workflow: WorkflowOf<T>) -> DispatchResult {
+		let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+		Self::hold(&workflow.owner, workflow.deposit)?;
+		Versions::<T>::insert(
+			id,
+			1,
+			VersionRecord {
+				manifest_hash: workflow.manifest_hash,
+				manifest_uri: workflow.manifest_uri.clone(),
+				published_at: workflow.created_at,
+			},
+		);
+		// A declared derivative republishing its parent's digest leaves the index to the parent.
+		if !ManifestIndex::<T>::contains_key(workflow.manifest_hash) {
+			ManifestIndex::<T>::insert(workflow.manifest_hash, id);
+		}
+		Workflows::<T>::insert(id, workflow);
+		NextWorkflowId::<T>::put(next);
+		Ok(())
+	}
+
+	/// Make `manifest_hash` the current version of `id` and adjust the deposit (checked by
+	/// [`Pallet::ensure_can_publish_version`]).
+	pub fn do_publish_version(
+		id: WorkflowId,
+		manifest_hash: Digest,
+		manifest_uri: ManifestUriOf<T>,
+		plan: VersionPlan<T>,
+	) -> DispatchResult {
+		let VersionPlan { mut workflow, version, uri_bytes, deposit } = plan;
+		if deposit > workflow.deposit {
+			Self::hold(&workflow.owner, deposit.saturating_sub(workflow.deposit))?;
+		} else {
+			Self::release(&workflow.owner, workflow.deposit.saturating_sub(deposit))?;
+		}
+		Versions::<T>::insert(
+			id,
+			version,
+			VersionRecord {
+				manifest_hash,
+				manifest_uri: manifest_uri.clone(),
+				published_at: frame_system::Pallet::<T>::block_number(),
+			},
+		);
+		ManifestIndex::<T>::insert(manifest_hash, id);
+		workflow.manifest_hash = manifest_hash;
+		workflow.manifest_uri = manifest_uri;
+		workflow.version = version;
+		workflow.uri_bytes = uri_bytes;
+		workflow.deposit = deposit;
+		Workflows::<T>::insert(id, workflow);
+		Ok(())
+	}
+
+	/// Move `id` and its deposit to `new_owner` (checked by
+	/// [`Pallet::ensure_can_transfer_ownership`]).
+	pub fn do_transfer_ownership(
+		id: WorkflowId,
+		mut workflow: WorkflowOf<T>,
+		new_owner: T::AccountId,
+	) -> DispatchResult {
+		Self::release(&workflow.owner, workflow.deposit)?;
+		Self::hold(&new_owner, workflow.deposit)?;
+		workflow.owner = new_owner;
+		Workflows::<T>::insert(id, workflow);
+		Ok(())
+	}
+
+	/// Mark `id` deprecated.
+	pub fn do_deprecate(id: WorkflowId, mut workflow: WorkflowOf<T>) {
+		workflow.status = WorkflowStatus::Deprecated;
+		Workflows::<T>::insert(id, workflow);
+	}
+
+	/// Flag `id` with `reason`.
+	pub fn do_flag(id: WorkflowId, mut workflow: WorkflowOf<T>, reason: FlagReasonOf<T>) {
+		workflow.flag = Some(reason);
+		Workflows::<T>::insert(id, workflow);
+	}
+
+	/// Lift the flag of `id`.
+	pub fn do_unflag(id: WorkflowId, mut workflow: WorkflowOf<T>) {
+		workflow.flag = None;
+		Workflows::<T>::insert(id, workflow);
+	}
+
+	/// Hold `amount` on `who` under [`HoldReason::WorkflowDeposit`] (nothing for zero).
+	fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		T::Currency::hold(&HoldReason::WorkflowDeposit.into(), who, amount)
+	}
+
+	/// Release exactly `amount` held on `who` under [`HoldReason::WorkflowDeposit`].
+	fn release(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		T::Currency::release(&HoldReason::WorkflowDeposit.into(), who, amount, Precision::Exact)
+			.map(|_| ())
+	}
+
+	// ---- reads ----
+
+	/// The deposit for `uri_bytes` bytes of stored manifest URIs:
+	/// `DepositBase + DepositPerByte * uri_bytes`, in planck (saturating: a deposit that
+	/// saturates cannot be held).
+	pub fn deposit_for(uri_bytes: u32) -> BalanceOf<T> {
+		T::DepositBase::get().saturating_add(
+			T::DepositPerByte::get().saturating_mul(BalanceOf::<T>::from(uri_bytes)),
+		)
+	}
+
+	/// The workflow `id`, if registered. For the runtime API.
+	pub fn workflow(id: WorkflowId) -> Option<WorkflowOf<T>> {
+		Workflows::<T>::get(id)
+	}
+
+	/// Version `version` of workflow `id`, if it exists. For the runtime API.
+	pub fn version(id: WorkflowId, version: u32) -> Option<VersionRecordOf<T>> {
+		Versions::<T>::get(id, version)
+	}
+
+	/// The lineage of `id`: its ancestors through parent links, nearest first (at most
+	/// [`Config::MaxLineageDepth`]), and its direct dependencies. `None` if `id` is not
+	/// registered. For the runtime API.
+	pub fn lineage(id: WorkflowId) -> Option<Lineage> {
+		let workflow = Workflows::<T>::get(id)?;
+		let max = T::MaxLineageDepth::get() as usize;
+		let mut ancestors = Vec::new();
+		let mut next = workflow.parent;
+		while let Some(parent) = next {
+			if ancestors.len() >= max {
+				break;
+			}
+			ancestors.push(parent);
+			next = Workflows::<T>::get(parent).and_then(|p| p.parent);
+		}
+		Some(Lineage {
+			id,
+			manifest_hash: workflow.manifest_hash,
+			ancestors,
+			dependencies: workflow.dependencies.into_inner(),
+			flagged: workflow.flag.is_some(),
+		})
+	}
+
+	/// Check the pallet's invariants:
+	///
+	/// 1. Every registered id is below [`NextWorkflowId`].
+	/// 2. Every royalty split sums to exactly 100%.
+	/// 3. Every dependency is a registered workflow with a smaller id, listed once, and a
+	///    non-empty list's weights sum to exactly 100%.
+	/// 4. A parent is a registered workflow with a smaller id; `depth` is 0 for a root and the
+	///    parent's depth plus one otherwise, at most [`Config::MaxLineageDepth`].
+	/// 5. A workflow's `version` is in `1..=MaxVersions`; [`Versions`] holds exactly the
+	///    versions `1..=version` of every registered workflow (and nothing for unregistered
+	///    ids); the current manifest (digest and URI) is that of the latest version; `uri_bytes`
+	///    is the total length of the stored URIs.
+	/// 6. Every stored version's digest is in [`ManifestIndex`], and every [`ManifestIndex`]
+	///    entry points to a registered workflow that has that digest in its version history (a
+	///    declared derivative that republished its parent's digest leaves the entry to the
+	///    parent, which registered it).
+	/// 7. For every owner, the deposits of its workflows sum to the balance it has on hold under
+	///    [`HoldReason::WorkflowDeposit`].
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		let next = NextWorkflowId::<T>::get();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (id, wf) in Workflows::<T>::iter() {
+			ensure!(id < next, "workflow id not below NextWorkflowId");
+			ensure!(wf.royalty.is_valid(), "royalty split does not sum to 100%");
+
+			let mut total: u64 = 0;
+			let mut seen: Vec<WorkflowId> = Vec::new();
+			for (dep, weight) in wf.dependencies.iter() {
+				ensure!(!seen.contains(dep), "duplicate dependency");
+				seen.push(*dep);
+				ensure!(*dep < id, "dependency id not below the dependant's");
+				ensure!(Workflows::<T>::contains_key(dep), "unknown dependency");
+				total = total.saturating_add(u64::from(weight.deconstruct()));
+			}
+			ensure!(
+				wf.dependencies.is_empty() || total == u64::from(Permill::one().deconstruct()),
+				"dependency weights do not sum to 100%"
+			);
+
+			match wf.parent {
+				None => ensure!(wf.depth == 0, "root with non-zero depth"),
+				Some(p) => {
+					ensure!(p < id, "parent id not below the child's");
+					let parent = Workflows::<T>::get(p).ok_or("unknown parent")?;
+					ensure!(
+						parent.depth.checked_add(1) == Some(wf.depth),
+						"depth is not the parent's plus one"
+					);
+				}
+			}
+			ensure!(wf.depth <= T::MaxLineageDepth::get(), "lineage too deep");
+
+			ensure!(wf.version >= 1 && wf.version <= T::MaxVersions::get(), "version out of range");
+			let mut bytes: u32 = 0;
+			let mut count: u32 = 0;
+			for (v, record) in Versions::<T>::iter_prefix(id) {
+				ensure!(v >= 1 && v <= wf.version, "stored version out of range");
+				count = count.saturating_add(1);
+				bytes = bytes.saturating_add(record.manifest_uri.len() as u32);
+				ensure!(
+					ManifestIndex::<T>::contains_key(record.manifest_hash),
+					"stored version digest not indexed"
+				);
+			}
+			ensure!(count == wf.version, "version history incomplete");
+			ensure!(bytes == wf.uri_bytes, "uri_bytes is not the total of stored URIs");
+			let latest = Versions::<T>::get(id, wf.version).ok_or("latest version missing")?;
+			ensure!(
+				latest.manifest_hash == wf.manifest_hash && latest.manifest_uri == wf.manifest_uri,
+				"current manifest is not the latest version's"
+			);
+
+			let entry = deposits.entry(wf.owner.clone()).or_insert_with(Zero::zero);
+			*entry = entry.saturating_add(wf.deposit);
+		}
+
+		for (id, _version) in Versions::<T>::iter_keys() {
+			ensure!(Workflows::<T>::contains_key(id), "version of an unregistered workflow");
+		}
+
+		for (hash, id) in ManifestIndex::<T>::iter() {
+			ensure!(Workflows::<T>::contains_key(id), "manifest index points to nothing");
+			ensure!(
+				Versions::<T>::iter_prefix_values(id).any(|r| r.manifest_hash == hash),
+				"manifest index entry not in the workflow's history"
+			);
+		}
+
+		for (owner, deposit) in deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::WorkflowDeposit.into(), &owner)
+					== deposit,
+				"held deposit differs from the owner's workflow deposits"
+			);
+		}
+		Ok(())
+	}
+}
+
+impl<T: Config> WorkflowInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn invocable(id: WorkflowId) -> Result<WorkflowTerms<BalanceOf<T>>, DispatchError> {
+		let workflow = Workflows::<T>::get(id).ok_or(Error::<T>::UnknownWorkflow)?;
+		ensure!(!workflow.is_flagged(), Error::<T>::WorkflowFlagged);
+		ensure!(!workflow.is_deprecated(), Error::<T>::WorkflowDeprecated);
+		Ok(WorkflowTerms {
+			manifest_hash: workflow.manifest_hash,
+			compute_class: workflow.compute_class,
+			base_fee: workflow.base_fee,
+		})
+	}
+
+	fn payees(id: WorkflowId) -> Option<WorkflowPayees<T::AccountId>> {
+		let workflow = Workflows::<T>::get(id)?;
+		// Dependencies are never removed (try-state invariant 3), so every lookup succeeds; a
+		// missing one would make the weights not sum to 100%, so it yields `None` instead.
+		let upstream = workflow
+			.dependencies
+			.iter()
+			.map(|(dep, weight)| Workflows::<T>::get(dep).map(|d| (d.owner, *weight)))
+			.collect::<Option<Vec<_>>>()?;
+		Some(WorkflowPayees { creator: workflow.owner, royalty: workflow.royalty, upstream })
+	}
+}

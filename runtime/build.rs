@@ -1,0 +1,15 @@
+//! Builds the runtime's wasm blob (unless `SKIP_WASM_BUILD` is set).
+#[cfg(all(feature = "std", feature = "metadata-hash"))]
+fn main() {
+	substrate_wasm_builder::WasmBuilder::init_with_defaults()
+		.enable_metadata_hash("HAI", 12)
+		.build();
+}
+
+#[cfg(all(feature = "std", not(feature = "metadata-hash")))]
+fn main() {
+	substrate_wasm_builder::WasmBuilder::build_using_defaults();
+}
+
+#[cfg(not(feature = "std"))]
+fn main() {}
