@@ -16,13 +16,14 @@ repeat=20
 if [ "${1:-}" = "--quick" ]; then steps=2; repeat=1; fi
 pallets=${PALLETS:-"pallet_workflow_registry pallet_stake_guard pallet_execution_log pallet_payout_router pallet_reputation pallet_faucet"}
 
-# The benchmark wasm is built into its own wasm directory so that it never replaces the
-# runtime that havn-node embeds.
-bench_wasm_dir="$CARGO_TARGET_DIR/bench-wasm"
-cargo build --locked -p havn-node
-WASM_TARGET_DIRECTORY="$bench_wasm_dir" cargo build --locked -p havn-runtime --features runtime-benchmarks
-wasm="$bench_wasm_dir/havn_runtime.compact.compressed.wasm"
-[ -f "$wasm" ] || { echo "benchmark: $wasm was not built" >&2; exit 1; }
+# The benchmark runtime is built in a target directory of its own, so that its wasm (which
+# carries the benchmarks) never replaces the runtime that havn-node embeds.
+bench_target="${HAVN_BENCH_TARGET_DIR:-$CARGO_TARGET_DIR-bench}"
+cargo build --locked --workspace
+CARGO_TARGET_DIR="$bench_target" cargo build --locked -p havn-runtime --features runtime-benchmarks
+wasm="$bench_target/debug/wbuild/havn-runtime/havn_runtime.compact.compressed.wasm"
+[ -f "$wasm" ] || wasm="$bench_target/debug/wbuild/havn-runtime/havn_runtime.wasm"
+[ -f "$wasm" ] || { echo "benchmark: the benchmark runtime was not built" >&2; exit 1; }
 
 for pallet in $pallets; do
   dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)"

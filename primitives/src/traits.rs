@@ -110,9 +110,9 @@ pub struct WorkflowPayees<AccountId> {
 	pub creator: AccountId,
 	/// Its royalty split.
 	pub royalty: RoyaltySplit,
-	/// Creators (current owners) of its dependencies, with their dependency weights. Weights sum
-	/// to 100% for a non-empty list.
-	pub upstream: Vec<(AccountId, Permill)>,
+	/// Its dependencies, in declaration order: each one's workflow id, current owner (who is
+	/// paid the royalty) and dependency weight. Weights sum to 100% for a non-empty list.
+	pub upstream: Vec<UpstreamPayee<AccountId>>,
 }
 
 /// Read access to registered workflows (WorkflowRegistry).
@@ -121,17 +121,10 @@ pub trait WorkflowInspect<AccountId, Balance> {
 	fn invocable(id: WorkflowId) -> Result<WorkflowTerms<Balance>, DispatchError>;
 	/// Payees for a settled run of `id` (available even if it was flagged after the job began).
 	fn payees(id: WorkflowId) -> Option<WorkflowPayees<AccountId>>;
-	/// The dependencies of `id` with their workflow ids, in the same order, with the same
-	/// creators and weights as `payees(id).upstream`. PayoutRouter uses it to credit each
-	/// dependency's `earned_as_upstream`. The default returns an empty list (no per-dependency
-	/// attribution; upstream creators are still paid from `payees`).
-	fn upstream_of(_id: WorkflowId) -> Vec<UpstreamPayee<AccountId>> {
-		Vec::new()
-	}
 }
 
 /// One dependency of a workflow, as paid upstream royalties: which workflow it is, who owns it
-/// now and its dependency weight. See [`WorkflowInspect::upstream_of`].
+/// now and its dependency weight. See [`WorkflowPayees::upstream`].
 #[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
 pub struct UpstreamPayee<AccountId> {
 	/// The dependency's workflow id.

@@ -31,9 +31,10 @@
 //!   nodes (a node never attests its own job). Drawn as a window of consecutive validators (in
 //!   ascending account order, wrapping) starting at `blake2_256(parent_hash ++ job_id ++
 //!   b"committee")` as a little-endian `u32`, modulo the number of candidates.
-//! - **Quorum**: `min(QuorumSize, committee size)` matching verdicts (so a small devnet with fewer
-//!   validators than `QuorumSize` still works). With no validator at all, the job waits for its
-//!   deadline and is refunded.
+//! - **Quorum**: `QuorumSize` matching verdicts decide a job, whatever the committee size. A
+//!   committee smaller than `QuorumSize` (too few active validators) can never decide: the job
+//!   waits for its deadline and is refunded, so a thin validator set cannot finalize jobs on its
+//!   own. Devnets lower `QuorumSize` through `pallet-parameters` instead.
 //! - **Sampling** (documented, unpredictable): a job is sampled for re-execution when
 //!   `blake2_256(parent_hash ++ job_id ++ last receipt signature ++ b"sample")`, read as a
 //!   little-endian `u32`, falls below `effective_rate × 2^32`, where `effective_rate =
@@ -676,7 +677,7 @@ pub mod pallet {
 		/// ## Details
 		/// One verdict per member. A `Valid` verdict on a sampled job, and every `Valid` verdict
 		/// of an adjudicator, must carry the reference runtime hash as `reexecution_digest`. When
-		/// `min(QuorumSize, committee size)` verdicts agree the job is decided: a valid quorum
+		/// `QuorumSize` verdicts agree the job is decided: a valid quorum
 		/// finalizes and pays it (or rejects the challenge); an invalid one rejects it (or upholds
 		/// the challenge).
 		///
@@ -1050,11 +1051,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Decide the job if its deciding committee reached a quorum; store it either way.
 	fn resolve(job_id: JobId, job: JobOf<T>, stage: Stage) -> DispatchResult {
-		let (committee_len, verdicts) = match (stage, &job.challenge) {
-			(Stage::Adjudication, Some(c)) => (c.committee.len(), &c.verdicts),
-			_ => (job.committee.len(), &job.verdicts),
+		let verdicts = match (stage, &job.challenge) {
+			(Stage::Adjudication, Some(c)) => &c.verdicts,
+			_ => &job.verdicts,
 		};
-		let quorum = T::QuorumSize::get().min(committee_len as u32).max(1) as usize;
+		let quorum = T::QuorumSize::get().max(1) as usize;
 		let valid = verdicts.iter().filter(|(_, v)| *v == Verdict::Valid).count();
 		let invalid = verdicts.len().saturating_sub(valid);
 		match stage {

@@ -34,7 +34,9 @@
 //!    to the creator too (the creator's work is then the whole lineage).
 //! 3. Upstream: `shares.upstream` split among the dependencies' creators by dependency weight
 //!    ([`havn_primitives::royalty::distribute`], weights as `Permill` parts); the rounding
-//!    remainder goes to the treasury.
+//!    remainder goes to the treasury. Each part that is paid is also credited to that dependency
+//!    workflow's `earned_as_upstream`
+//!    ([`havn_primitives::traits::WorkflowPayees::upstream`] names each dependency).
 //! 4. Nodes: `shares.node` in equal parts among `settlement.nodes`
 //!    ([`havn_primitives::royalty::distribute_equally`]); remainder, or the whole share if there
 //!    are no nodes, to the treasury.
@@ -133,8 +135,8 @@ pub struct PlannedPayment<AccountId> {
 	pub role: PayeeRole,
 	/// How much, in planck (may be zero: then it is skipped).
 	pub amount: Balance,
-	/// For an upstream payment, the dependency workflow it is paid for, when the registry
-	/// provides it ([`WorkflowInspect::upstream_of`]).
+	/// For an upstream payment, the dependency workflow it is paid for (credited with
+	/// `earned_as_upstream` once paid); `None` for every other role.
 	pub upstream_workflow: Option<WorkflowId>,
 }
 
@@ -310,16 +312,16 @@ impl<T: Config> Pallet<T> {
 				amount: shares.creator,
 				upstream_workflow: None,
 			});
-			let weights: Vec<u32> = payees.upstream.iter().map(|(_, w)| w.deconstruct()).collect();
+			let weights: Vec<u32> =
+				payees.upstream.iter().map(|dep| dep.weight.deconstruct()).collect();
 			let (parts, remainder) = distribute(shares.upstream, &weights);
 			treasury = treasury.checked_add(remainder).ok_or(ArithmeticError::Overflow)?;
-			let ids = Self::upstream_ids(settlement.workflow_id, &payees.upstream);
-			for (i, ((creator, _), part)) in payees.upstream.into_iter().zip(parts).enumerate() {
+			for (dep, part) in payees.upstream.into_iter().zip(parts) {
 				payments.push(PlannedPayment {
-					payee: creator,
+					payee: dep.creator,
 					role: PayeeRole::Upstream,
 					amount: part,
-					upstream_workflow: ids.get(i).copied(),
+					upstream_workflow: Some(dep.workflow_id),
 				});
 			}
 		}
@@ -476,30 +478,6 @@ impl<T: Config> Pallet<T> {
 			amount,
 		});
 		Ok(())
-	}
-
-	/// The dependency workflow ids of `workflow`, in the order of `upstream`, if the registry's
-	/// [`WorkflowInspect::upstream_of`] agrees with `upstream` (same length, same creators and
-	/// weights in the same order); otherwise empty (no per-dependency attribution).
-	fn upstream_ids(
-		workflow: WorkflowId,
-		upstream: &[(T::AccountId, sp_runtime::Permill)],
-	) -> Vec<WorkflowId> {
-		let deps = T::Workflows::upstream_of(workflow);
-		let agrees = deps.len() == upstream.len()
-			&& deps.iter().zip(upstream).all(|(d, (who, w))| d.creator == *who && d.weight == *w);
-		if agrees {
-			deps.into_iter().map(|d| d.workflow_id).collect()
-		} else {
-			if !deps.is_empty() {
-				log::warn!(
-					target: LOG_TARGET,
-					"upstream_of({workflow}) disagrees with payees({workflow}).upstream; \
-					 earned_as_upstream not credited",
-				);
-			}
-			Vec::new()
-		}
 	}
 
 	/// A workflow's earnings, for the runtime API (`HavnApi::workflow_earnings`). `None` if it

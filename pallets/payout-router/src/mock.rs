@@ -151,8 +151,6 @@ pub struct MockWorkflow {
 
 thread_local! {
 	static WORKFLOWS: RefCell<BTreeMap<WorkflowId, MockWorkflow>> = const { RefCell::new(BTreeMap::new()) };
-	/// Whether the double implements `upstream_of` (otherwise it uses the default: empty).
-	static UPSTREAM_IDS: RefCell<bool> = const { RefCell::new(true) };
 }
 
 /// Register (or replace) a workflow in the registry double.
@@ -163,11 +161,6 @@ pub fn set_workflow(
 	deps: Vec<(WorkflowId, AccountId, Permill)>,
 ) {
 	WORKFLOWS.with(|w| w.borrow_mut().insert(id, MockWorkflow { creator, royalty, deps }));
-}
-
-/// Make the registry double return no upstream ids (as the trait's default does).
-pub fn set_upstream_ids(on: bool) {
-	UPSTREAM_IDS.with(|u| *u.borrow_mut() = on);
 }
 
 /// WorkflowRegistry double.
@@ -190,29 +183,16 @@ impl WorkflowInspect<AccountId, Balance> for MockWorkflows {
 			w.borrow().get(&id).map(|wf| WorkflowPayees {
 				creator: wf.creator,
 				royalty: wf.royalty,
-				upstream: wf.deps.iter().map(|(_, who, weight)| (*who, *weight)).collect(),
+				upstream: wf
+					.deps
+					.iter()
+					.map(|(workflow_id, creator, weight)| UpstreamPayee {
+						workflow_id: *workflow_id,
+						creator: *creator,
+						weight: *weight,
+					})
+					.collect(),
 			})
-		})
-	}
-
-	fn upstream_of(id: WorkflowId) -> Vec<UpstreamPayee<AccountId>> {
-		if !UPSTREAM_IDS.with(|u| *u.borrow()) {
-			return Vec::new();
-		}
-		WORKFLOWS.with(|w| {
-			w.borrow()
-				.get(&id)
-				.map(|wf| {
-					wf.deps
-						.iter()
-						.map(|(workflow_id, creator, weight)| UpstreamPayee {
-							workflow_id: *workflow_id,
-							creator: *creator,
-							weight: *weight,
-						})
-						.collect()
-				})
-				.unwrap_or_default()
 		})
 	}
 }
@@ -276,7 +256,6 @@ impl ExtBuilder {
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			WORKFLOWS.with(|w| w.borrow_mut().clear());
-			set_upstream_ids(true);
 			set_workflow(
 				WF,
 				CREATOR,

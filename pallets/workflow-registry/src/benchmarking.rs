@@ -22,7 +22,7 @@ fn fund<T: Config>(who: &T::AccountId) {
 
 /// A distinct manifest digest for `seed`.
 fn digest(seed: u64) -> Digest {
-	Digest::from_low_u64_be(seed)
+	Digest::from(sp_io::hashing::blake2_256(&seed.to_le_bytes()))
 }
 
 /// A manifest URI of `len` bytes (clamped to `MaxUriLen`).

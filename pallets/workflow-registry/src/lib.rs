@@ -93,7 +93,7 @@ use frame_support::{
 use frame_system::pallet_prelude::*;
 use havn_primitives::{
 	api::Lineage,
-	traits::{WorkflowInspect, WorkflowPayees, WorkflowTerms},
+	traits::{UpstreamPayee, WorkflowInspect, WorkflowPayees, WorkflowTerms},
 	ComputeClass, Digest, RoyaltySplit, WorkflowId, WorkflowKind,
 };
 use sp_runtime::{
@@ -1001,7 +1001,13 @@ impl<T: Config> WorkflowInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		let upstream = workflow
 			.dependencies
 			.iter()
-			.map(|(dep, weight)| Workflows::<T>::get(dep).map(|d| (d.owner, *weight)))
+			.map(|(dep, weight)| {
+				Workflows::<T>::get(dep).map(|d| UpstreamPayee {
+					workflow_id: *dep,
+					creator: d.owner,
+					weight: *weight,
+				})
+			})
 			.collect::<Option<Vec<_>>>()?;
 		Some(WorkflowPayees { creator: workflow.owner, royalty: workflow.royalty, upstream })
 	}

@@ -113,13 +113,15 @@ impl pallet_parameters::Config for Runtime {
 }
 
 /// Calls that still run during the emergency pause: consensus inherents, governance (so the
-/// Council can vote to exit) and the pause pallets themselves.
+/// Council can vote to exit), the pause pallets themselves, and node heartbeats (so that a long
+/// pause does not quarantine every execution node).
 pub struct PauseWhitelist;
 impl Contains<RuntimeCall> for PauseWhitelist {
 	fn contains(call: &RuntimeCall) -> bool {
 		matches!(
 			call,
-			RuntimeCall::System(_)
+			RuntimeCall::StakeGuard(pallet_stake_guard::Call::heartbeat { .. })
+				| RuntimeCall::System(_)
 				| RuntimeCall::Timestamp(_)
 				| RuntimeCall::Grandpa(_)
 				| RuntimeCall::Sudo(_)

@@ -11,7 +11,7 @@
 //! | stake | `UnbondingPeriod` | 7 days | blocks |
 //! | stake | `HeartbeatEpoch` | 100 blocks (5 min) | blocks; quarantine after 3 missed |
 //! | slashing | `FraudSlash`, `CollusionSlash`, `DowntimeSlash` | 50%, 30%, 1% | of the bond |
-//! | execution | `QuorumSize`, `CommitteeSize` | 5, 5 | validators |
+//! | execution | `QuorumSize`, `CommitteeSize` | 5, 7 | validators (a committee of up to 7 decides on 5 matching verdicts) |
 //! | execution | `ReexecutionRate` | 10% | of jobs (before reputation weighting) |
 //! | execution | `RelayTimeout`, `LeadEpoch`, `ChallengeWindow` | 10, 100, 100 | blocks |
 //! | execution | `ChallengeBond` | 100 HAI | planck |
@@ -97,7 +97,7 @@ pub mod dynamic_params {
 		pub static QuorumSize: u32 = 5;
 		/// Validators drawn into each job's committee (at least `QuorumSize`).
 		#[codec(index = 1)]
-		pub static CommitteeSize: u32 = 5;
+		pub static CommitteeSize: u32 = 7;
 		/// Base share of jobs sampled for re-execution.
 		#[codec(index = 2)]
 		pub static ReexecutionRate: Permill = Permill::from_percent(10);

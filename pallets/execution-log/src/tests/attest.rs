@@ -168,15 +168,22 @@ fn sampled_job_needs_matching_reexecution() {
 }
 
 #[test]
-fn small_committee_uses_smaller_quorum() {
+fn committee_smaller_than_quorum_never_decides_and_expires() {
 	ExtBuilder::default().validators(2).build_and_execute(|| {
 		let job = attesting(&[0]);
 		let c = committee(job);
 		assert_eq!(c.len(), 2);
+		let fee = Jobs::<Test>::get(job).unwrap().fee;
+		let payer_before = Balances::free_balance(alice());
 		attest(&c[0], job, Verdict::Valid);
-		assert_eq!(phase(job), JobPhase::Attesting);
 		attest(&c[1], job, Verdict::Valid);
-		assert_eq!(phase(job), JobPhase::Finalized);
+		// Two unanimous verdicts are still short of the quorum: a thin validator set cannot
+		// finalize a job on its own.
+		assert_eq!(phase(job), JobPhase::Attesting);
+		// The job expires at its deadline and the payer gets the whole fee back.
+		run_to_block(60);
+		assert_eq!(phase(job), JobPhase::Expired);
+		assert_eq!(Balances::free_balance(alice()), payer_before + fee);
 	});
 }
 

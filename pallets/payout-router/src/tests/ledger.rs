@@ -80,21 +80,6 @@ fn a_dependency_that_runs_keeps_both_tallies() {
 }
 
 #[test]
-fn without_upstream_ids_dependencies_are_paid_but_not_tallied() {
-	ExtBuilder::default().build_and_execute(|| {
-		// The registry uses `WorkflowInspect::upstream_of`'s default (no ids).
-		set_upstream_ids(false);
-		escrow(PAYER, 1_000_000);
-		distribute(&settlement(1, WF, 1_000_000, vec![NODE_1], vec![VAL_1]));
-		assert_eq!(free(UP_A), FUNDED + 120_000);
-		assert_eq!(free(UP_B), FUNDED + 80_000);
-		assert_eq!(PayoutRouter::workflow_earnings(WF).unwrap().upstream_paid, 200_000);
-		assert_eq!(PayoutRouter::workflow_earnings(DEP_A), None);
-		assert_eq!(PayoutRouter::workflow_earnings(DEP_B), None);
-	});
-}
-
-#[test]
 fn redirected_payments_are_not_tallied_as_upstream() {
 	ExtBuilder::default().build_and_execute(|| {
 		// DEP_A now belongs to an account that does not exist; at 30% of the upstream 20 of a

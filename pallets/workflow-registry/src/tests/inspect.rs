@@ -4,7 +4,7 @@ use super::*;
 use crate::{Error, ManifestIndex, NextWorkflowId, Workflows};
 use frame_support::assert_ok;
 use havn_primitives::{
-	traits::{WorkflowInspect, WorkflowPayees, WorkflowTerms},
+	traits::{UpstreamPayee, WorkflowInspect, WorkflowPayees, WorkflowTerms},
 	RoyaltySplit,
 };
 
@@ -56,8 +56,12 @@ fn payees_follow_current_owners_and_ignore_flags() {
 			creator: CHARLIE,
 			royalty: RoyaltySplit::DEFAULT,
 			upstream: vec![
-				(upstream_a, Permill::from_percent(70)),
-				(BOB, Permill::from_percent(30)),
+				UpstreamPayee {
+					workflow_id: 0,
+					creator: upstream_a,
+					weight: Permill::from_percent(70),
+				},
+				UpstreamPayee { workflow_id: 1, creator: BOB, weight: Permill::from_percent(30) },
 			],
 		};
 		assert_eq!(WorkflowRegistry::payees(2), Some(expected(ALICE)));

@@ -1,0 +1,335 @@
+//! Shared set-up for the runtime-level integration tests: genesis storage for a handful of
+//! actors, a block driver that runs the real hooks, and the money invariants every test ends
+//! with.
+//!
+//! The Havn pallets' own `do_try_state()` are gated on `test` or `try-runtime` of *their* crate,
+//! so an integration test of the runtime cannot call them (unless the runtime is built with
+//! `try-runtime`, see [`check_invariants`]); [`check_invariants`] checks the money invariants
+//! through public storage instead.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use codec::Encode;
+use frame_support::traits::{
+	fungible::{Inspect, InspectHold},
+	OnFinalize, OnInitialize,
+};
+use havn_primitives::{
+	traits::DistributeFee, Attestation, ComputeClass, Receipt, Role, Verdict, WorkflowId,
+	WorkflowKind, HAI,
+};
+use havn_runtime::{
+	configs::governance::TreasuryAccount, AccountId, AllPalletsWithSystem, Balance, Balances,
+	BalancesConfig, BuildStorage, PayoutRouter, Runtime, RuntimeGenesisConfig, RuntimeHoldReason,
+	RuntimeOrigin, StakeGuard, System, Timestamp, WorkflowRegistry, EXISTENTIAL_DEPOSIT,
+	SLOT_DURATION,
+};
+use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
+use sp_core::{sr25519, Pair, H256};
+use sp_runtime::{BoundedVec, Digest, DigestItem, Permill};
+
+/// What every actor starts with: 1,000,000 HAI.
+pub const ENDOWMENT: Balance = 1_000_000 * HAI;
+/// Collateral floor of a class S node (runtime default).
+pub const FLOOR_S: Balance = 2_000 * HAI;
+/// Bond floor of a validator (runtime default).
+pub const VALIDATOR_FLOOR: Balance = 10_000 * HAI;
+/// Bond floor of a relay (runtime default).
+pub const RELAY_FLOOR: Balance = 1_000 * HAI;
+
+/// The sr25519 pair derived from `//name`.
+pub fn pair(name: &str) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//{name}"), None).expect("a valid derivation path")
+}
+
+/// The account of the sr25519 pair derived from `//name`.
+pub fn account(name: &str) -> AccountId {
+	pair(name).public().into()
+}
+
+/// Every actor of the tests.
+pub struct Actors {
+	/// Creator of the upstream workflow (a model the main workflow depends on).
+	pub upstream: AccountId,
+	/// Creator of the main workflow.
+	pub creator: AccountId,
+	/// The execution node (class S).
+	pub node: AccountId,
+	/// The key the node signs receipts with (distinct from its account key).
+	pub receipt_key: sr25519::Pair,
+	/// The relay (orchestrator) that routes jobs.
+	pub relay: AccountId,
+	/// Who submits and pays jobs.
+	pub payer: AccountId,
+	/// The five attestation validators.
+	pub validators: Vec<AccountId>,
+}
+
+impl Actors {
+	pub fn new() -> Self {
+		Actors {
+			upstream: account("Upstream"),
+			creator: account("Creator"),
+			node: account("Node"),
+			receipt_key: pair("NodeReceiptKey"),
+			relay: account("Relay"),
+			payer: account("Payer"),
+			validators: (1..=5).map(|i| account(&format!("Validator{i}"))).collect(),
+		}
+	}
+
+	/// Every funded actor account (not the treasury).
+	pub fn all(&self) -> Vec<AccountId> {
+		let mut all = vec![
+			self.upstream.clone(),
+			self.creator.clone(),
+			self.node.clone(),
+			self.relay.clone(),
+			self.payer.clone(),
+		];
+		all.extend(self.validators.iter().cloned());
+		all
+	}
+}
+
+/// The treasury's account.
+pub fn treasury() -> AccountId {
+	<TreasuryAccount as frame_support::traits::Get<AccountId>>::get()
+}
+
+/// Genesis: every actor holds [`ENDOWMENT`], the treasury its existential deposit (as the
+/// runtime's presets do). Block 1 is initialized before the closure runs.
+pub fn new_test_ext(actors: &Actors) -> sp_io::TestExternalities {
+	let mut balances: Vec<(AccountId, Balance)> =
+		actors.all().into_iter().map(|a| (a, ENDOWMENT)).collect();
+	balances.push((treasury(), EXISTENTIAL_DEPOSIT));
+	let storage = RuntimeGenesisConfig {
+		balances: BalancesConfig { balances, ..Default::default() },
+		..Default::default()
+	}
+	.build_storage()
+	.expect("the genesis config builds");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(next_block);
+	ext
+}
+
+/// Total issuance at genesis of [`new_test_ext`].
+pub fn genesis_issuance(actors: &Actors) -> Balance {
+	ENDOWMENT * actors.all().len() as Balance + EXISTENTIAL_DEPOSIT
+}
+
+/// Finish the current block (if any) and start the next one, as a block author would: the
+/// previous block's `on_finalize` hooks and header, then `System::initialize` with that header's
+/// hash as parent and an Aura pre-digest, every pallet's `on_initialize` (ExecutionLog's expiry
+/// among them), and the timestamp inherent. Events are reset per block.
+pub fn next_block() {
+	let now = System::block_number();
+	let parent = if now == 0 {
+		// Genesis: frame-system stored the genesis hash as block 0's hash.
+		System::block_hash(0)
+	} else {
+		<AllPalletsWithSystem as OnFinalize<u32>>::on_finalize(now);
+		System::finalize().hash()
+	};
+	let next = now + 1;
+	let digest = Digest {
+		logs: vec![DigestItem::PreRuntime(AURA_ENGINE_ID, Slot::from(u64::from(next)).encode())],
+	};
+	System::reset_events();
+	System::initialize(&next, &parent, &digest);
+	<AllPalletsWithSystem as OnInitialize<u32>>::on_initialize(next);
+	frame_support::assert_ok!(Timestamp::set(
+		RuntimeOrigin::none(),
+		u64::from(next) * SLOT_DURATION
+	));
+	System::note_finished_initialize();
+}
+
+/// Advance to block `n` (at least one block).
+pub fn run_to_block(n: u32) {
+	assert!(n > System::block_number(), "run_to_block goes forward");
+	while System::block_number() < n {
+		next_block();
+	}
+}
+
+/// Free balance of `who`.
+pub fn free(who: &AccountId) -> Balance {
+	Balances::balance(who)
+}
+
+/// Balance held on `who` for `reason`.
+pub fn held(reason: RuntimeHoldReason, who: &AccountId) -> Balance {
+	Balances::balance_on_hold(&reason, who)
+}
+
+/// The job-escrow hold reason.
+pub fn escrow() -> RuntimeHoldReason {
+	pallet_execution_log::HoldReason::JobEscrow.into()
+}
+
+/// The bond hold reason.
+pub fn bond_reason() -> RuntimeHoldReason {
+	pallet_stake_guard::HoldReason::Bond.into()
+}
+
+/// Publish a class-S workflow with the default royalty split; returns its id.
+pub fn publish(
+	owner: &AccountId,
+	seed: &[u8],
+	base_fee: Balance,
+	dependencies: Vec<(WorkflowId, Permill)>,
+) -> WorkflowId {
+	let id = pallet_workflow_registry::NextWorkflowId::<Runtime>::get();
+	frame_support::assert_ok!(WorkflowRegistry::publish(
+		RuntimeOrigin::signed(owner.clone()),
+		WorkflowKind::Workflow,
+		H256(sp_io::hashing::blake2_256(seed)),
+		BoundedVec::truncate_from(b"ipfs://bafkreihavnmanifest".to_vec()),
+		ComputeClass::S,
+		base_fee,
+		None,
+		BoundedVec::truncate_from(dependencies),
+		None,
+	));
+	id
+}
+
+/// Bond the node (class S at the floor, receipt key and capabilities registered), the five
+/// validators (validator floor) and the relay.
+pub fn bond_everyone(actors: &Actors) {
+	use frame_support::assert_ok;
+	assert_ok!(StakeGuard::bond(
+		RuntimeOrigin::signed(actors.node.clone()),
+		Role::ExecutionNode(ComputeClass::S),
+		FLOOR_S
+	));
+	let capabilities = pallet_stake_guard::CapabilitiesOf::<Runtime> {
+		compute_class: ComputeClass::S,
+		gpu_model: BoundedVec::truncate_from(b"NVIDIA L4".to_vec()),
+		vram_gib: 24,
+		models: BoundedVec::truncate_from(vec![BoundedVec::truncate_from(
+			b"llama-3.1-8b".to_vec(),
+		)]),
+	};
+	assert_ok!(StakeGuard::register_node(
+		RuntimeOrigin::signed(actors.node.clone()),
+		actors.receipt_key.public(),
+		capabilities
+	));
+	for v in &actors.validators {
+		assert_ok!(StakeGuard::bond(
+			RuntimeOrigin::signed(v.clone()),
+			Role::Validator,
+			VALIDATOR_FLOOR
+		));
+	}
+	assert_ok!(StakeGuard::bond(
+		RuntimeOrigin::signed(actors.relay.clone()),
+		Role::Relay,
+		RELAY_FLOOR
+	));
+}
+
+/// A receipt of `job_id` for `workflow_id` with the given runtime hash.
+pub fn receipt(workflow_id: WorkflowId, job_id: u64, runtime_hash: H256) -> Receipt {
+	Receipt {
+		workflow_id,
+		job_id,
+		runtime_hash,
+		outputs_cid: BoundedVec::truncate_from(
+			b"bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".to_vec(),
+		),
+		latency_ms: 1_234,
+		energy_estimate: 56_789,
+	}
+}
+
+/// `key`'s signature over `receipt` on the chain `genesis`.
+pub fn sign_receipt(key: &sr25519::Pair, receipt: &Receipt, genesis: H256) -> sr25519::Signature {
+	key.sign(&receipt.signing_payload(genesis))
+}
+
+/// A `Valid` attestation of `job_id`, carrying `digest` as re-execution digest.
+pub fn valid(job_id: u64, digest: Option<H256>) -> Attestation {
+	Attestation { job_id, verdict: Verdict::Valid, reexecution_digest: digest }
+}
+
+/// The money invariants, checked through public storage (the pallets' `do_try_state` are not
+/// compiled for an integration test unless the runtime's `try-runtime` feature is on, in which
+/// case they run too):
+///
+/// 1. Total issuance equals the sum of every account's free and held balance, and equals
+///    `expected_issuance` (nothing minted or burned).
+/// 2. Every payer's `JobEscrow` hold equals the fees of its open jobs; terminal jobs hold
+///    nothing. Open jobs are queued for expiry and unpaid; finalized jobs are paid.
+/// 3. PayoutRouter's ledgers agree: each settlement's shares sum to its fee, the fees sum to
+///    `TotalSettledFees`, which equals `TotalPaid` and the sum of `EarningsOf`.
+/// 4. Every StakeGuard bond equals the balance held under `Bond`, and the validator set is the
+///    sorted set of validators at or above the floor.
+pub fn check_invariants(expected_issuance: Balance) {
+	use havn_primitives::api::JobPhase;
+
+	// 1. Issuance.
+	let issuance = Balances::total_issuance();
+	assert_eq!(issuance, expected_issuance, "total issuance changed");
+	let sum = frame_system::Account::<Runtime>::iter()
+		.map(|(_, info)| info.data.free + info.data.reserved)
+		.sum::<Balance>();
+	assert_eq!(sum, issuance, "accounts do not sum to the total issuance");
+
+	// 2. Escrow.
+	let mut open_fees: BTreeMap<AccountId, Balance> = BTreeMap::new();
+	for (job_id, job) in pallet_execution_log::Jobs::<Runtime>::iter() {
+		let entry = open_fees.entry(job.payer.clone()).or_default();
+		if job.is_open() {
+			*entry += job.fee;
+			assert!(
+				pallet_execution_log::ExpiryQueue::<Runtime>::get(job.deadline).contains(&job_id),
+				"open job {job_id} missing from its expiry slot"
+			);
+			assert!(!PayoutRouter::is_settled(job_id), "open job {job_id} already paid");
+		}
+		if matches!(job.phase, JobPhase::Finalized | JobPhase::Challenged) {
+			assert!(PayoutRouter::is_settled(job_id), "finalized job {job_id} not paid");
+		}
+		assert!(!job.committee.iter().any(|m| job.is_node(m)), "a node sits on its own committee");
+	}
+	for (payer, fees) in open_fees {
+		assert_eq!(held(escrow(), &payer), fees, "escrow of {payer:?} differs from its open jobs");
+	}
+
+	// 3. PayoutRouter ledgers.
+	let mut settled = 0;
+	for (_, record) in pallet_payout_router::Settled::<Runtime>::iter() {
+		assert_eq!(record.shares.total(), record.fee, "a settlement's shares miss its fee");
+		settled += record.fee;
+	}
+	assert_eq!(settled, pallet_payout_router::TotalSettledFees::<Runtime>::get());
+	assert_eq!(settled, pallet_payout_router::TotalPaid::<Runtime>::get());
+	let earned = pallet_payout_router::EarningsOf::<Runtime>::iter_values().sum::<Balance>();
+	assert_eq!(earned, settled, "EarningsOf does not sum to the fees paid");
+
+	// 4. StakeGuard ledgers.
+	let mut validators = Vec::new();
+	for (who, bond) in pallet_stake_guard::Bonds::<Runtime>::iter() {
+		assert_eq!(bond.total(), held(bond_reason(), &who), "bond ledger of {who:?} is off");
+		if bond.role == Role::Validator && StakeGuard::meets_floor(&bond) {
+			validators.push(who);
+		}
+	}
+	validators.sort();
+	assert_eq!(pallet_stake_guard::Validators::<Runtime>::get().into_inner(), validators);
+
+	#[cfg(feature = "try-runtime")]
+	{
+		frame_support::assert_ok!(pallet_workflow_registry::Pallet::<Runtime>::do_try_state());
+		frame_support::assert_ok!(pallet_stake_guard::Pallet::<Runtime>::do_try_state());
+		frame_support::assert_ok!(pallet_execution_log::Pallet::<Runtime>::do_try_state());
+		frame_support::assert_ok!(pallet_payout_router::Pallet::<Runtime>::do_try_state());
+		frame_support::assert_ok!(pallet_reputation::Pallet::<Runtime>::do_try_state());
+		frame_support::assert_ok!(pallet_faucet::Pallet::<Runtime>::do_try_state());
+	}
+}
