@@ -3,7 +3,7 @@
 #
 #   scripts/benchmark.sh            # all Havn pallets, 50 steps x 20 repeats
 #   scripts/benchmark.sh --quick    # 2 steps x 1 repeat: checks the pipeline, not for commits
-#   PALLETS="pallet_faucet" scripts/benchmark.sh
+#   PALLETS="pallet_faucet" STEPS=20 REPEAT=5 scripts/benchmark.sh
 #
 # It builds the runtime wasm with `--features runtime-benchmarks` and runs
 # `havn-node benchmark pallet --runtime <that wasm>`; the node binary itself needs no feature.
@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
-steps=50
-repeat=20
+steps=${STEPS:-50}
+repeat=${REPEAT:-20}
 if [ "${1:-}" = "--quick" ]; then steps=2; repeat=1; fi
 pallets=${PALLETS:-"pallet_workflow_registry pallet_stake_guard pallet_execution_log pallet_payout_router pallet_reputation pallet_faucet"}
 

@@ -38,9 +38,10 @@ fn sign(public: &sr25519::Public, payload: &[u8]) -> sr25519::Signature {
 	}
 }
 
-fn publish(owner: &AccountId, seed: u32, dependencies: Vec<(u64, sp_runtime::Permill)>) -> u64 {
+/// Publish a workflow with a manifest digest unique to its id.
+fn publish(owner: &AccountId, dependencies: Vec<(u64, sp_runtime::Permill)>) -> u64 {
 	let id = pallet_workflow_registry::NextWorkflowId::<Runtime>::get();
-	let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&(b"bench-workflow", seed));
+	let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&(b"bench-workflow", id));
 	assert_ok!(WorkflowRegistry::publish(
 		RuntimeOrigin::signed(owner.clone()),
 		WorkflowKind::Workflow,
@@ -58,7 +59,7 @@ fn publish(owner: &AccountId, seed: u32, dependencies: Vec<(u64, sp_runtime::Per
 impl pallet_execution_log::BenchmarkHelper<AccountId, MultiSignature> for Helper {
 	fn setup_workflow() -> u64 {
 		let (owner, _) = funded_key_account();
-		publish(&owner, 0, vec![])
+		publish(&owner, vec![])
 	}
 
 	fn setup_node(class: ComputeClass, _index: u32) -> AccountId {
@@ -96,7 +97,8 @@ impl pallet_execution_log::BenchmarkHelper<AccountId, MultiSignature> for Helper
 	}
 
 	fn setup_validators(n: u32) -> Vec<AccountId> {
-		for _ in 0..n {
+		let active = <StakeGuard as StakeInspect<AccountId>>::active_validators().len() as u32;
+		for _ in active..n {
 			let (who, _) = funded_key_account();
 			assert_ok!(StakeGuard::bond(
 				RuntimeOrigin::signed(who),
@@ -130,9 +132,9 @@ impl pallet_execution_log::BenchmarkHelper<AccountId, MultiSignature> for Helper
 impl pallet_payout_router::BenchmarkHelper<AccountId, RuntimeHoldReason> for Helper {
 	fn workflow_with_upstream(u: u32) -> u64 {
 		let mut dependencies = Vec::new();
-		for i in 0..u {
+		for _ in 0..u {
 			let (creator, _) = funded_key_account();
-			let id = publish(&creator, i.saturating_add(1), vec![]);
+			let id = publish(&creator, vec![]);
 			dependencies.push(id);
 		}
 		let weights = havn_primitives::royalty::distribute(1_000_000, &vec![1; dependencies.len()]);
@@ -148,7 +150,7 @@ impl pallet_payout_router::BenchmarkHelper<AccountId, RuntimeHoldReason> for Hel
 			);
 		}
 		let (owner, _) = funded_key_account();
-		publish(&owner, u.saturating_add(10_000), parts)
+		publish(&owner, parts)
 	}
 
 	fn escrow_reason() -> RuntimeHoldReason {
