@@ -1,6 +1,8 @@
 //! Node smoke test: start `havn-node --dev --tmp`, wait for finalized block >= 3, and check
 //! over JSON-RPC that the metadata lists every Havn pallet and that Prometheus serves metrics.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use codec::Decode;
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
 use jsonrpsee::{

@@ -582,19 +582,14 @@ fn bad_receipts_and_self_attestation_are_refused() {
 		);
 		// Replayed on job B as is: the receipt names job A.
 		assert_noop!(
-			ExecutionLog::submit_receipt(
-				node.clone(),
-				job_b,
-				receipt_a.clone(),
-				signature_a.clone()
-			),
+			ExecutionLog::submit_receipt(node.clone(), job_b, receipt_a.clone(), signature_a),
 			ExecError::<Runtime>::ReceiptMismatch
 		);
 		// Replayed on job B with the receipt rewritten for B: A's signature does not cover it.
 		let mut rewritten = receipt_a.clone();
 		rewritten.job_id = job_b;
 		assert_noop!(
-			ExecutionLog::submit_receipt(node.clone(), job_b, rewritten, signature_a.clone()),
+			ExecutionLog::submit_receipt(node.clone(), job_b, rewritten, signature_a),
 			ExecError::<Runtime>::ReceiptSignatureInvalid
 		);
 		// Signed for another chain's genesis hash.
@@ -613,7 +608,7 @@ fn bad_receipts_and_self_attestation_are_refused() {
 		let mut tampered = receipt_a.clone();
 		tampered.runtime_hash = H256::repeat_byte(0x99);
 		assert_noop!(
-			ExecutionLog::submit_receipt(node.clone(), job_a, tampered, signature_a.clone()),
+			ExecutionLog::submit_receipt(node.clone(), job_a, tampered, signature_a),
 			ExecError::<Runtime>::ReceiptSignatureInvalid
 		);
 		// A validly signed receipt from an account that is not the job's node.
@@ -622,7 +617,7 @@ fn bad_receipts_and_self_attestation_are_refused() {
 				RuntimeOrigin::signed(actors.validators[0].clone()),
 				job_a,
 				receipt_a.clone(),
-				signature_a.clone()
+				signature_a
 			),
 			ExecError::<Runtime>::NotAssignedNode
 		);
@@ -632,7 +627,7 @@ fn bad_receipts_and_self_attestation_are_refused() {
 			node.clone(),
 			job_a,
 			receipt_a.clone(),
-			signature_a.clone()
+			signature_a
 		));
 		assert_noop!(
 			ExecutionLog::submit_receipt(node.clone(), job_a, receipt_a.clone(), signature_a),

@@ -125,7 +125,7 @@ fn user(i: usize) -> AccountId {
 /// may also be bonded, so that one account's deposits, escrow and bond holds mix).
 fn customer(i: u8) -> AccountId {
 	let k = keys();
-	if i % 4 == 0 {
+	if i.is_multiple_of(4) {
 		acc(&k.pool[usize::from(i / 4) % POOL])
 	} else {
 		user(usize::from(i))
@@ -167,7 +167,7 @@ thread_local! {
 
 fn sign(p: &sr25519::Pair, msg: &[u8]) -> sr25519::Signature {
 	let key = (p.public().0.to_vec(), msg.to_vec());
-	SIGS.with(|c| c.borrow_mut().entry(key).or_insert_with(|| p.sign(msg)).clone())
+	SIGS.with(|c| *c.borrow_mut().entry(key).or_insert_with(|| p.sign(msg)))
 }
 
 fn signer_of(who: &AccountId) -> Option<&'static sr25519::Pair> {
@@ -557,7 +557,7 @@ impl Sim {
 	/// The verdict an honest committee would give: most jobs are valid, some invalid.
 	fn intended(&self, job: u64, adjudication: bool) -> Verdict {
 		let h = sp_io::hashing::blake2_256(&(self.salt, job, adjudication).encode());
-		if h[0] % 5 == 0 {
+		if h[0].is_multiple_of(5) {
 			Verdict::Invalid
 		} else {
 			Verdict::Valid
@@ -614,14 +614,17 @@ impl Sim {
 		match job.phase {
 			JobPhase::Submitted => {
 				let timeout = execution::RelayTimeout::get();
-				if choice % 3 == 0 && System::block_number() >= job.submitted_at + timeout {
+				if choice.is_multiple_of(3) && System::block_number() >= job.submitted_at + timeout
+				{
 					self.claim(id, choice)
 				} else {
 					self.assign(id, choice, true, false)
 				}
 			}
-			JobPhase::Assigned => self.receipt(id, choice, SigKind::Valid, choice % 10 != 0),
-			_ if choice % 3 == 0 => {
+			JobPhase::Assigned => {
+				self.receipt(id, choice, SigKind::Valid, !choice.is_multiple_of(10))
+			}
+			_ if choice.is_multiple_of(3) => {
 				// As many verdicts as the quorum still needs.
 				let given = match (job.phase, &job.challenge) {
 					(JobPhase::Challenged, Some(c)) => c.verdicts.len(),
@@ -647,7 +650,7 @@ impl Sim {
 	) -> Result<(), TestCaseError> {
 		// Mostly Alice, Bob or Charlie; sometimes a pool account, which may be the job's node,
 		// the workflow's creator or a challenger as well.
-		let payer = if payer % 6 == 0 {
+		let payer = if payer.is_multiple_of(6) {
 			acc(&keys().pool[usize::from(payer / 6) % POOL])
 		} else {
 			user(usize::from(payer) % 3)
@@ -712,7 +715,7 @@ impl Sim {
 			vec![acc(&k.nodes[0])]
 		} else {
 			// Mostly the first (eligible) ones; sometimes a rotation.
-			let start = if offset % 4 == 0 { usize::from(offset) } else { 0 };
+			let start = if offset.is_multiple_of(4) { usize::from(offset) } else { 0 };
 			(0..redundancy).map(|i| serving[(start + i) % serving.len()].clone()).collect()
 		};
 		if stranger {
@@ -729,7 +732,7 @@ impl Sim {
 		let claimed = Jobs::<Runtime>::get(id).map(|j| j.nodes.to_vec()).unwrap_or_default();
 		let mut serving: Vec<AccountId> =
 			self.serving(class).into_iter().filter(|n| !claimed.contains(n)).collect();
-		if serving.is_empty() || node % 8 == 0 {
+		if serving.is_empty() || node.is_multiple_of(8) {
 			serving = node_candidates().into_iter().map(|(a, _)| a).collect();
 		}
 		let who = serving[usize::from(node) % serving.len()].clone();
@@ -813,7 +816,7 @@ impl Sim {
 			(0, 0) => acc(&keys().validators[usize::from(member) % VALIDATORS]),
 			// Mostly a member that has not voted yet.
 			(0, n) => committee[usize::from(member) % n].clone(),
-			(_, n) if member % 16 == 0 => committee[usize::from(member) % n].clone(),
+			(_, n) if member.is_multiple_of(16) => committee[usize::from(member) % n].clone(),
 			(p, _) => committee[usize::from(member) % p].clone(),
 		};
 		let attestation = self.attestation(id, flip, digest);
@@ -835,7 +838,7 @@ impl Sim {
 		let genesis = ExecutionLog::genesis_hash();
 		let mut batch: Vec<(AccountId, Attestation, Signature)> = Vec::new();
 		// Mostly members without a verdict (all of them from the first); sometimes any.
-		let span = if pending > 0 && first % 8 != 0 { pending } else { committee.len() };
+		let span = if pending > 0 && !first.is_multiple_of(8) { pending } else { committee.len() };
 		let start = if span == pending { 0 } else { usize::from(first) };
 		for i in 0..usize::from(count).min(span) {
 			let member = committee[(start + i) % span].clone();
@@ -869,7 +872,7 @@ impl Sim {
 			})
 			.cloned()
 			.collect();
-		if bonded.is_empty() || who % 8 == 0 {
+		if bonded.is_empty() || who.is_multiple_of(8) {
 			bonded = everyone;
 		}
 		let challenger = bonded[usize::from(who) % bonded.len()].clone();

@@ -32,10 +32,7 @@ fn funded_key_account() -> (AccountId, sr25519::Public) {
 
 fn sign(public: &sr25519::Public, payload: &[u8]) -> sr25519::Signature {
 	// The key was generated in the same keystore just before; a missing key is a set-up bug.
-	match sp_io::crypto::sr25519_sign(BENCH_KEY_TYPE, public, payload) {
-		Some(signature) => signature,
-		None => sr25519::Signature::default(),
-	}
+	sp_io::crypto::sr25519_sign(BENCH_KEY_TYPE, public, payload).unwrap_or_default()
 }
 
 /// Publish a workflow with a manifest digest unique to its id.
@@ -90,10 +87,9 @@ impl pallet_execution_log::BenchmarkHelper<AccountId, MultiSignature> for Helper
 	}
 
 	fn sign_receipt(node: &AccountId, payload: &[u8]) -> sr25519::Signature {
-		match <StakeGuard as StakeInspect<AccountId>>::receipt_key(node) {
-			Some(key) => sign(&key, payload),
-			None => sr25519::Signature::default(),
-		}
+		<StakeGuard as StakeInspect<AccountId>>::receipt_key(node)
+			.map(|key| sign(&key, payload))
+			.unwrap_or_default()
 	}
 
 	fn setup_validators(n: u32) -> Vec<AccountId> {
