@@ -65,8 +65,8 @@ use proptest::{
 use sp_core::{sr25519, Pair, H256};
 use sp_runtime::{traits::Dispatchable, Permill};
 
-/// Cases when `PROPTEST_CASES` is unset (about 90 s in a debug build on 2 cores).
-const DEFAULT_CASES: u32 = 1024;
+/// Cases when `PROPTEST_CASES` is unset (about 3 minutes in a debug build on 2 cores).
+const DEFAULT_CASES: u32 = 2048;
 /// Longest action sequence.
 const MAX_ACTIONS: usize = 40;
 /// Unbonding period set in the setup, in blocks.
