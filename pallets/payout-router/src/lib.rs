@@ -112,8 +112,6 @@ use havn_primitives::{
 };
 use sp_runtime::{traits::Zero, ArithmeticError, DispatchError};
 
-/// Log target of this pallet.
-pub const LOG_TARGET: &str = "runtime::payout-router";
 
 /// Creates what the `distribute` benchmark needs from outside this pallet.
 #[cfg(feature = "runtime-benchmarks")]
