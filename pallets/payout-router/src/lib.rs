@@ -112,7 +112,6 @@ use havn_primitives::{
 };
 use sp_runtime::{traits::Zero, ArithmeticError, DispatchError};
 
-
 /// Creates what the `distribute` benchmark needs from outside this pallet.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId, Reason> {
