@@ -168,5 +168,11 @@ sp_api::decl_runtime_apis! {
 		fn lineage(workflow: WorkflowId) -> Option<Lineage>;
 		/// An account's stake, role, reputation and earnings.
 		fn account(who: AccountId) -> AccountStanding<Balance>;
+		/// The current lead aggregator (`None` without active validators): the validator whose
+		/// `ExecutionLog::submit_attestations` batches are accepted in this block.
+		fn lead_aggregator() -> Option<AccountId>;
+		/// The committee deciding `job_id` now (the adjudication committee while the job is
+		/// challenged); `None` for an unknown job.
+		fn committee(job_id: JobId) -> Option<Vec<AccountId>>;
 	}
 }

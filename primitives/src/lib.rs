@@ -10,6 +10,8 @@
 //! - [`traits`]: the traits through which the Havn pallets call each other (stake, slashing,
 //!   reputation, workflows, payouts).
 //! - [`api`]: the `HavnApi` runtime API and the records it returns.
+//! - [`manifest`]: the workflow manifest schema (`havn.workflow/v1`) and its validation.
+//! - `cid` (with `std`): CIDv1 content identifiers of artifacts.
 //!
 //! Units: balances are HAI planck (1 HAI = 10^12 planck, see [`HAI`]); durations on-chain are
 //! blocks; latencies are milliseconds.
@@ -18,6 +20,9 @@
 extern crate alloc;
 
 pub mod api;
+#[cfg(feature = "std")]
+pub mod cid;
+pub mod manifest;
 pub mod receipt;
 pub mod royalty;
 pub mod traits;

@@ -62,6 +62,30 @@ pub struct Receipt {
 	pub energy_estimate: u64,
 }
 
+/// Domain tag of [`runtime_hash`].
+pub const RUNTIME_HASH_DOMAIN: [u8; 16] = *b"havn/runtime/v1\0";
+
+/// The `runtime_hash` of a run: `blake2_256` of the SCALE encoding of
+/// `(RUNTIME_HASH_DOMAIN, manifest_hash, input_digest, blake2_256(outputs), executor_version)`.
+///
+/// `manifest_hash` and `input_digest` are the blake2-256 digests registered on-chain,
+/// `outputs` the exact bytes of the outputs document (whose CID is `outputs_cid`) and
+/// `executor_version` the executor build's version string. Two runs of the same job on the same
+/// build give the same hash; an attestor re-executing a sampled job compares it with the
+/// receipt's.
+pub fn runtime_hash(
+	manifest_hash: H256,
+	input_digest: H256,
+	outputs: &[u8],
+	executor_version: &str,
+) -> H256 {
+	let outputs_digest = sp_io::hashing::blake2_256(outputs);
+	H256(sp_io::hashing::blake2_256(
+		&(RUNTIME_HASH_DOMAIN, manifest_hash, input_digest, outputs_digest, executor_version)
+			.encode(),
+	))
+}
+
 /// The bytes a node signs: `(RECEIPT_DOMAIN, genesis_hash, receipt)`, SCALE-encoded.
 #[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
 pub struct ReceiptPayload {

@@ -238,6 +238,14 @@ impl_runtime_apis! {
 				earned: PayoutRouter::earned(&who),
 			}
 		}
+
+		fn lead_aggregator() -> Option<AccountId> {
+			ExecutionLog::current_lead()
+		}
+
+		fn committee(job_id: JobId) -> Option<Vec<AccountId>> {
+			ExecutionLog::committee_of(job_id)
+		}
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
