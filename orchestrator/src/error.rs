@@ -1,0 +1,191 @@
+//! The REST API's error type and its JSON body.
+//!
+//! Every error answers `{"error": {"code": "snake_case_code", "message": "..."}}` with a fitting
+//! status. Client mistakes are 4xx; internal failures (database, file system) are a 500
+//! `internal` with a generic message, their details only in the log.
+
+use axum::{
+	http::StatusCode,
+	response::{IntoResponse, Response},
+	Json,
+};
+use serde::Serialize;
+
+/// An error the API answers with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+	/// Malformed query string, unknown query parameter or out-of-range value.
+	#[error("invalid query: {0}")]
+	InvalidQuery(String),
+	/// Malformed path parameter.
+	#[error("invalid path parameter: {0}")]
+	InvalidPath(String),
+	/// Malformed JSON body or wrong field types.
+	#[error("invalid JSON body: {0}")]
+	InvalidJson(String),
+	/// A body that is not `application/json` where JSON is required.
+	#[error("expected a JSON body with `Content-Type: application/json`")]
+	UnsupportedMediaType,
+	/// A body above the route's limit (`--max-json-bytes` for JSON bodies).
+	#[error("request body too large")]
+	BodyTooLarge,
+	/// A method the route does not serve.
+	#[error("method not allowed on this path")]
+	MethodNotAllowed,
+	/// An artifact above `--max-artifact-bytes`.
+	#[error("artifact too large (limit {limit} bytes)")]
+	ArtifactTooLarge {
+		/// The limit, bytes.
+		limit: usize,
+	},
+	/// An empty artifact upload.
+	#[error("artifact body is empty")]
+	EmptyArtifact,
+	/// A string that is not a Havn CID.
+	#[error("invalid CID: {0}")]
+	InvalidCid(String),
+	/// A string that is not an SS58 (or 0x-hex 32-byte) account.
+	#[error("invalid account `{0}`")]
+	InvalidAccount(String),
+	/// A bad field in a request body.
+	#[error("invalid field `{field}`: {reason}")]
+	InvalidField {
+		/// The field.
+		field: &'static str,
+		/// What is wrong.
+		reason: String,
+	},
+	/// An attestation whose signature does not verify.
+	#[error("the signature does not verify for this validator, attestation and chain")]
+	InvalidSignature,
+	/// An attestation for a job that no longer takes verdicts.
+	#[error("job {0} is closed: it takes no more attestations")]
+	JobClosed(u64),
+	/// An attestation by a validator outside the job's deciding committee.
+	#[error("{validator} is not on the deciding committee of job {job_id}")]
+	NotInCommittee {
+		/// The job.
+		job_id: u64,
+		/// The validator.
+		validator: String,
+	},
+	/// A second, different attestation by the same validator for the same job.
+	#[error("validator {validator} already gave a different attestation for job {job_id}")]
+	AttestationConflict {
+		/// The job.
+		job_id: u64,
+		/// The validator.
+		validator: String,
+	},
+	/// The chain's genesis hash is not known yet (the chain was never reached).
+	#[error("the chain has not been reached yet; retry later")]
+	ChainUnavailable,
+	/// No such workflow.
+	#[error("workflow {0} not found")]
+	WorkflowNotFound(u64),
+	/// No such job.
+	#[error("job {0} not found")]
+	JobNotFound(u64),
+	/// No such artifact.
+	#[error("artifact {0} not found")]
+	ArtifactNotFound(String),
+	/// No such route.
+	#[error("no route for this path")]
+	RouteNotFound,
+	/// An internal failure; the details are logged, not returned.
+	#[error("internal error")]
+	Internal,
+}
+
+impl ApiError {
+	/// The HTTP status.
+	pub fn status(&self) -> StatusCode {
+		use ApiError::*;
+		match self {
+			InvalidQuery(_)
+			| InvalidPath(_)
+			| InvalidJson(_)
+			| EmptyArtifact
+			| InvalidCid(_)
+			| InvalidAccount(_)
+			| InvalidField { .. }
+			| InvalidSignature => StatusCode::BAD_REQUEST,
+			UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+			BodyTooLarge | ArtifactTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+			JobClosed(_) | NotInCommittee { .. } | AttestationConflict { .. } => {
+				StatusCode::CONFLICT
+			}
+			ChainUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+			MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+			WorkflowNotFound(_) | JobNotFound(_) | ArtifactNotFound(_) | RouteNotFound => {
+				StatusCode::NOT_FOUND
+			}
+			Internal => StatusCode::INTERNAL_SERVER_ERROR,
+		}
+	}
+
+	/// The machine-readable code.
+	pub fn code(&self) -> &'static str {
+		use ApiError::*;
+		match self {
+			InvalidQuery(_) => "invalid_query",
+			InvalidPath(_) => "invalid_path",
+			InvalidJson(_) => "invalid_json",
+			UnsupportedMediaType => "unsupported_media_type",
+			BodyTooLarge => "body_too_large",
+			MethodNotAllowed => "method_not_allowed",
+			ArtifactTooLarge { .. } => "artifact_too_large",
+			EmptyArtifact => "empty_artifact",
+			InvalidCid(_) => "invalid_cid",
+			InvalidAccount(_) => "invalid_account",
+			InvalidField { .. } => "invalid_field",
+			InvalidSignature => "invalid_signature",
+			JobClosed(_) => "job_closed",
+			NotInCommittee { .. } => "not_in_committee",
+			AttestationConflict { .. } => "attestation_conflict",
+			ChainUnavailable => "chain_unavailable",
+			WorkflowNotFound(_) => "workflow_not_found",
+			JobNotFound(_) => "job_not_found",
+			ArtifactNotFound(_) => "artifact_not_found",
+			RouteNotFound => "not_found",
+			Internal => "internal",
+		}
+	}
+
+	/// Log an internal failure with its details and return the generic [`ApiError::Internal`].
+	pub fn internal(context: &str, err: &dyn std::fmt::Display) -> Self {
+		tracing::error!(error = %err, "{context}");
+		ApiError::Internal
+	}
+}
+
+/// The JSON error body.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+	/// The error.
+	pub error: ErrorDetail,
+}
+
+/// Code and message of an error.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+	/// Machine-readable code, snake_case (`job_not_found`, `invalid_query`, …).
+	pub code: String,
+	/// Human-readable message.
+	pub message: String,
+}
+
+impl IntoResponse for ApiError {
+	fn into_response(self) -> Response {
+		let body = ErrorBody {
+			error: ErrorDetail { code: self.code().to_string(), message: self.to_string() },
+		};
+		(self.status(), Json(body)).into_response()
+	}
+}
+
+impl From<crate::db::DbError> for ApiError {
+	fn from(err: crate::db::DbError) -> Self {
+		ApiError::internal("database error", &err)
+	}
+}

@@ -1,0 +1,178 @@
+//! Prometheus metrics, served as text on `/metrics`, and the shared chain status behind
+//! `/health`.
+
+use prometheus::{
+	Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+	TextEncoder,
+};
+use std::sync::{
+	atomic::{AtomicU64, Ordering},
+	OnceLock,
+};
+
+/// The orchestrator's metrics (prefix `havn_orchestrator_`).
+#[derive(Clone)]
+pub struct Metrics {
+	registry: Registry,
+	/// HTTP requests by route, method and status.
+	pub http_requests: IntCounterVec,
+	/// HTTP request latency by route, seconds.
+	pub http_latency: HistogramVec,
+	/// Last indexed block.
+	pub indexed_height: IntGauge,
+	/// Finalized head of the chain.
+	pub finalized_height: IntGauge,
+	/// Finalized minus indexed, blocks.
+	pub lag_blocks: IntGauge,
+	/// Havn events indexed.
+	pub indexed_events: IntCounter,
+	/// Indexer failures (each is retried).
+	pub indexer_errors: IntCounter,
+	/// Routing decisions by outcome (`assigned`, `no_candidates`, `rejected`, `failed`).
+	pub routing_decisions: IntCounterVec,
+}
+
+impl Metrics {
+	/// Create and register every metric.
+	pub fn new() -> Result<Self, prometheus::Error> {
+		let registry = Registry::new_custom(Some("havn_orchestrator".into()), None)?;
+		let http_requests = IntCounterVec::new(
+			Opts::new("http_requests_total", "HTTP requests by route, method and status"),
+			&["route", "method", "status"],
+		)?;
+		let http_latency = HistogramVec::new(
+			HistogramOpts::new("http_request_duration_seconds", "HTTP request latency, seconds")
+				.buckets(vec![0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+			&["route"],
+		)?;
+		let indexed_height = IntGauge::new("indexed_block", "Last indexed block")?;
+		let finalized_height = IntGauge::new("finalized_block", "Finalized head of the chain")?;
+		let lag_blocks = IntGauge::new("indexer_lag_blocks", "Finalized minus indexed, blocks")?;
+		let indexed_events = IntCounter::new("indexed_events_total", "Havn events indexed")?;
+		let indexer_errors =
+			IntCounter::new("indexer_errors_total", "Indexer failures (each is retried)")?;
+		let routing_decisions = IntCounterVec::new(
+			Opts::new("routing_decisions_total", "Routing decisions by outcome"),
+			&["outcome"],
+		)?;
+		registry.register(Box::new(http_requests.clone()))?;
+		registry.register(Box::new(http_latency.clone()))?;
+		registry.register(Box::new(indexed_height.clone()))?;
+		registry.register(Box::new(finalized_height.clone()))?;
+		registry.register(Box::new(lag_blocks.clone()))?;
+		registry.register(Box::new(indexed_events.clone()))?;
+		registry.register(Box::new(indexer_errors.clone()))?;
+		registry.register(Box::new(routing_decisions.clone()))?;
+		Ok(Self {
+			registry,
+			http_requests,
+			http_latency,
+			indexed_height,
+			finalized_height,
+			lag_blocks,
+			indexed_events,
+			indexer_errors,
+			routing_decisions,
+		})
+	}
+
+	/// Every metric in the Prometheus text format.
+	pub fn render(&self) -> Result<String, prometheus::Error> {
+		let mut out = Vec::new();
+		TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
+		String::from_utf8(out).map_err(|e| prometheus::Error::Msg(e.to_string()))
+	}
+}
+
+/// Sentinel of an unknown block number.
+const UNKNOWN: u64 = u64::MAX;
+
+/// What the indexer knows about the chain, shared with the API.
+#[derive(Debug)]
+pub struct ChainStatus {
+	indexed: AtomicU64,
+	finalized: AtomicU64,
+	genesis: OnceLock<[u8; 32]>,
+}
+
+impl Default for ChainStatus {
+	fn default() -> Self {
+		Self::new()
+	}
+}
+
+impl ChainStatus {
+	/// Nothing known yet.
+	pub fn new() -> Self {
+		Self {
+			indexed: AtomicU64::new(UNKNOWN),
+			finalized: AtomicU64::new(UNKNOWN),
+			genesis: OnceLock::new(),
+		}
+	}
+
+	fn load(cell: &AtomicU64) -> Option<u32> {
+		u32::try_from(cell.load(Ordering::Acquire)).ok()
+	}
+
+	/// Last indexed block.
+	pub fn indexed(&self) -> Option<u32> {
+		Self::load(&self.indexed)
+	}
+
+	/// Finalized head, as last seen.
+	pub fn finalized(&self) -> Option<u32> {
+		Self::load(&self.finalized)
+	}
+
+	/// Record the last indexed block.
+	pub fn set_indexed(&self, block: u32, metrics: &Metrics) {
+		self.indexed.store(u64::from(block), Ordering::Release);
+		metrics.indexed_height.set(i64::from(block));
+		self.update_lag(metrics);
+	}
+
+	/// Record the finalized head.
+	pub fn set_finalized(&self, block: u32, metrics: &Metrics) {
+		self.finalized.store(u64::from(block), Ordering::Release);
+		metrics.finalized_height.set(i64::from(block));
+		self.update_lag(metrics);
+	}
+
+	fn update_lag(&self, metrics: &Metrics) {
+		if let Some(finalized) = self.finalized() {
+			let lag = finalized.saturating_sub(self.indexed().unwrap_or(0));
+			metrics.lag_blocks.set(i64::from(lag));
+		}
+	}
+
+	/// The chain's genesis hash, once known.
+	pub fn genesis(&self) -> Option<[u8; 32]> {
+		self.genesis.get().copied()
+	}
+
+	/// Record the genesis hash (the first value stays).
+	pub fn set_genesis(&self, hash: [u8; 32]) {
+		let _ = self.genesis.set(hash);
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn renders_and_tracks_lag() {
+		let metrics = Metrics::new().unwrap();
+		let status = ChainStatus::new();
+		assert_eq!((status.indexed(), status.finalized()), (None, None));
+		status.set_finalized(12, &metrics);
+		status.set_indexed(9, &metrics);
+		assert_eq!(metrics.lag_blocks.get(), 3);
+		metrics.routing_decisions.with_label_values(&["assigned"]).inc();
+		let text = metrics.render().unwrap();
+		assert!(text.contains("havn_orchestrator_indexed_block 9"));
+		assert!(text.contains("havn_orchestrator_indexer_lag_blocks 3"));
+		assert!(text.contains("havn_orchestrator_routing_decisions_total{outcome=\"assigned\"} 1"));
+	}
+}

@@ -1,0 +1,393 @@
+//! The relay: the orchestrator as a bonded StakeGuard relay that routes submitted jobs.
+//!
+//! At start, with `--bond-relay <HAI>`, the relay account bonds as `Role::Relay` if it holds no
+//! role yet (without it, routing waits until the index shows the account bonded as a relay).
+//! Then, after every indexed block (while the index is within
+//! [`MAX_ROUTING_LAG`] blocks of the finalized head), it takes the jobs still `Submitted` (not
+//! partly claimed, deadline ahead), picks `redundancy` nodes for each with
+//! [`crate::routing::choose_with`] over the indexed nodes (their open jobs plus the
+//! assignments it made that are not indexed yet count as load), and submits
+//! `ExecutionLog::assign`. A job that gets no eligible nodes, or whose assignment fails, is
+//! tried again after the next block until it leaves `Submitted`. Nodes named in an assignment
+//! refused with `NodeNotEligible` are checked with the runtime API (`HavnApi::account`); those
+//! found ineligible (or, if none is, all of them) sit out one heartbeat epoch.
+
+use crate::{
+	accounts::parse_hai,
+	config::Config,
+	db::{read::OpenJob, Db},
+	metrics::{ChainStatus, Metrics},
+	model::parse_class,
+	routing::{choose_with, Candidate, Policy},
+};
+use anyhow::Context;
+use havn_client::{
+	api::{self, runtime_types::bounded_collections::bounded_vec::BoundedVec},
+	convert::recode,
+	keys, AccountId, HavnClient, Signer,
+};
+use havn_primitives::{ComputeClass, ReputationLevel, Role};
+use std::{
+	collections::{HashMap, HashSet},
+	path::PathBuf,
+	sync::Arc,
+};
+use tokio::sync::watch;
+
+/// The relay routes only while the index is at most this many blocks behind the finalized
+/// head, so that it never acts on a stale view of the jobs.
+pub const MAX_ROUTING_LAG: u32 = 2;
+
+/// Where the relay key comes from.
+#[derive(Clone)]
+enum KeySource {
+	/// A secret URI.
+	Suri(String),
+	/// A polkadot.js keystore file and its password.
+	Keystore(PathBuf, String),
+}
+
+/// The relay's configuration.
+#[derive(Clone)]
+pub struct RelayConfig {
+	key: KeySource,
+	/// Bond this much (planck) as a relay at start, if the account holds no role.
+	pub bond: Option<u128>,
+	/// Most jobs routed per round.
+	pub batch: u32,
+}
+
+impl std::fmt::Debug for RelayConfig {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		// The key is a secret.
+		f.debug_struct("RelayConfig").field("bond", &self.bond).field("batch", &self.batch).finish()
+	}
+}
+
+impl RelayConfig {
+	/// The relay configuration of `config`; `None` without a relay key.
+	pub fn from_config(config: &Config) -> anyhow::Result<Option<Self>> {
+		let key = match (&config.relay_suri, &config.relay_keystore) {
+			(Some(suri), _) => KeySource::Suri(suri.clone()),
+			(None, Some(path)) => {
+				KeySource::Keystore(path.clone(), config.relay_password.clone().unwrap_or_default())
+			}
+			(None, None) => {
+				if config.bond_relay.is_some() {
+					anyhow::bail!("--bond-relay needs --relay-suri or --relay-keystore");
+				}
+				return Ok(None);
+			}
+		};
+		let bond =
+			config.bond_relay.as_deref().map(parse_hai).transpose().context("--bond-relay")?;
+		Ok(Some(Self { key, bond, batch: config.route_batch.max(1) }))
+	}
+
+	/// The relay's signer.
+	pub fn signer(&self) -> anyhow::Result<Signer> {
+		Ok(match &self.key {
+			KeySource::Suri(suri) => keys::signer_from_suri(suri).context("--relay-suri")?,
+			KeySource::Keystore(path, password) => {
+				keys::signer_from_keystore(path, password).context("--relay-keystore")?
+			}
+		})
+	}
+}
+
+/// A running relay (one per chain connection).
+pub struct Relay {
+	client: HavnClient,
+	db: Db,
+	metrics: Arc<Metrics>,
+	status: Arc<ChainStatus>,
+	config: RelayConfig,
+	signer: Signer,
+	account: AccountId,
+	policy: Policy,
+	/// Nodes to leave out until the given block.
+	cooldown: HashMap<String, u32>,
+	/// Jobs this relay assigned that the index does not show as assigned yet, with their nodes.
+	in_flight: HashMap<u64, Vec<String>>,
+	/// Whether the relay is known to wait for its bond (logged once).
+	waiting_for_bond: bool,
+	/// Open jobs already reported without eligible nodes (logged once each).
+	unroutable: HashSet<u64>,
+}
+
+impl Relay {
+	/// A relay over `client`.
+	pub fn new(
+		client: HavnClient,
+		db: Db,
+		metrics: Arc<Metrics>,
+		status: Arc<ChainStatus>,
+		config: RelayConfig,
+		signer: Signer,
+		heartbeat_epoch: u32,
+	) -> Self {
+		let account = keys::account_of(&signer);
+		Self {
+			client,
+			db,
+			metrics,
+			status,
+			config,
+			signer,
+			account,
+			policy: Policy { heartbeat_epoch, ..Policy::default() },
+			cooldown: HashMap::new(),
+			in_flight: HashMap::new(),
+			waiting_for_bond: false,
+			unroutable: HashSet::new(),
+		}
+	}
+
+	/// Bond if asked, then route after every indexed block until shutdown.
+	pub async fn run(
+		mut self,
+		mut indexed: watch::Receiver<Option<u32>>,
+		mut shutdown: watch::Receiver<bool>,
+	) {
+		tracing::info!(relay = %self.account, "relay started");
+		self.ensure_bonded().await;
+		loop {
+			let now = *indexed.borrow_and_update();
+			if let Some(now) = now {
+				let caught_up = self
+					.status
+					.finalized()
+					.is_some_and(|finalized| finalized.saturating_sub(now) <= MAX_ROUTING_LAG);
+				if caught_up {
+					self.round(now).await;
+				}
+			}
+			tokio::select! {
+				changed = indexed.changed() => if changed.is_err() { return },
+				_ = shutdown.changed() => return,
+			}
+			if *shutdown.borrow() {
+				return;
+			}
+		}
+	}
+
+	/// Bond as a relay if `--bond-relay` was given and the account holds no role.
+	async fn ensure_bonded(&mut self) {
+		let Some(amount) = self.config.bond else { return };
+		let standing =
+			self.client.runtime_call(api::runtime_apis().havn_api().account(self.account)).await;
+		match standing {
+			Ok(standing) if standing.role.is_some() => {
+				tracing::info!(relay = %self.account, "relay account already bonded");
+			}
+			Ok(_) => {
+				let role = match recode(&Role::Relay) {
+					Ok(role) => role,
+					Err(err) => {
+						tracing::error!(error = %err, "cannot encode the relay role");
+						return;
+					}
+				};
+				match self
+					.client
+					.submit(&api::tx().stake_guard().bond(role, amount), &self.signer)
+					.await
+				{
+					Ok(_) => {
+						tracing::info!(relay = %self.account, amount,
+							"bonded as a relay; routing starts once the bond is indexed");
+						self.waiting_for_bond = true;
+					}
+					Err(err) => tracing::error!(relay = %self.account, error = %err, "bond failed"),
+				}
+			}
+			Err(err) => tracing::error!(error = %err, "cannot read the relay account's standing"),
+		}
+	}
+
+	/// Route every open job once (once the index shows the relay bonded as a relay).
+	async fn round(&mut self, now: u32) {
+		match self.db.account_role(&self.account.to_string()).await {
+			Ok(Some(role)) if role == "relay" => self.waiting_for_bond = false,
+			Ok(role) => {
+				if !self.waiting_for_bond {
+					tracing::warn!(relay = %self.account, role = ?role,
+						"the relay account is not bonded as a relay; routing waits for its bond");
+					self.waiting_for_bond = true;
+				}
+				return;
+			}
+			Err(err) => {
+				return tracing::error!(error = %err, "routing: cannot read the relay's bond")
+			}
+		}
+		let jobs = match self.db.open_jobs(now, self.config.batch).await {
+			Ok(jobs) => jobs,
+			Err(err) => return tracing::error!(error = %err, "routing: cannot read open jobs"),
+		};
+		// Assignments that the index now shows (or whose job left `Submitted`) are done.
+		let open: HashSet<u64> = jobs.iter().map(|j| j.id).collect();
+		self.in_flight.retain(|job, _| open.contains(job));
+		self.unroutable.retain(|job| open.contains(job));
+		self.cooldown.retain(|_, until| *until > now);
+		if jobs.iter().all(|j| self.in_flight.contains_key(&j.id)) {
+			return;
+		}
+		let mut candidates = match self.candidates(now).await {
+			Ok(c) => c,
+			Err(err) => return tracing::error!(error = %err, "routing: cannot read nodes"),
+		};
+		for job in jobs {
+			if self.in_flight.contains_key(&job.id) {
+				continue;
+			}
+			if !self.route(&job, now, &mut candidates).await {
+				break;
+			}
+		}
+	}
+
+	/// The indexed nodes as routing candidates.
+	async fn candidates(&self, now: u32) -> Result<Vec<Candidate<String>>, crate::db::DbError> {
+		let mut extra_load: HashMap<&str, u32> = HashMap::new();
+		for node in self.in_flight.values().flatten() {
+			*extra_load.entry(node.as_str()).or_default() += 1;
+		}
+		Ok(self
+			.db
+			.node_rows()
+			.await?
+			.into_iter()
+			.filter_map(|row| {
+				let class = parse_class(row.compute_class.as_deref()?)?;
+				Some(Candidate {
+					quarantined: self.cooldown.get(&row.account).is_some_and(|u| *u > now),
+					load: row
+						.open_jobs
+						.saturating_add(extra_load.get(row.account.as_str()).copied().unwrap_or(0)),
+					class,
+					last_heartbeat: row.last_heartbeat,
+					reputation_ppm: row.reputation_ppm,
+					account: row.account,
+				})
+			})
+			.collect())
+	}
+
+	/// Route one job; `false` if routing should stop for this round.
+	async fn route(
+		&mut self,
+		job: &OpenJob,
+		now: u32,
+		candidates: &mut [Candidate<String>],
+	) -> bool {
+		let job_id = job.id;
+		let Some(class) = parse_class(&job.compute_class) else {
+			tracing::error!(job_id, class = %job.compute_class, "unknown compute class");
+			return true;
+		};
+		let nodes = choose_with(&self.policy, candidates, class, job.redundancy, now);
+		if nodes.is_empty() {
+			self.metrics.routing_decisions.with_label_values(&["no_candidates"]).inc();
+			if self.unroutable.insert(job_id) {
+				tracing::info!(
+					job_id,
+					redundancy = job.redundancy,
+					"no eligible nodes; retrying every block"
+				);
+			} else {
+				tracing::debug!(job_id, "still no eligible nodes");
+			}
+			return true;
+		}
+		let accounts =
+			match nodes.iter().map(|n| keys::parse_account(n)).collect::<Result<Vec<_>, _>>() {
+				Ok(accounts) => accounts,
+				Err(err) => {
+					tracing::error!(job_id, error = %err, "stored node account does not parse");
+					return true;
+				}
+			};
+		let call = api::tx().execution_log().assign(job_id, BoundedVec(accounts.clone()));
+		match self.client.submit(&call, &self.signer).await {
+			Ok(_) => {
+				self.metrics.routing_decisions.with_label_values(&["assigned"]).inc();
+				tracing::info!(job_id, nodes = ?nodes, "job assigned");
+				for c in candidates.iter_mut().filter(|c| nodes.contains(&c.account)) {
+					c.load = c.load.saturating_add(1);
+				}
+				self.in_flight.insert(job_id, nodes);
+				true
+			}
+			Err(err) => match err.dispatch_error() {
+				Some(e) if e.ends_with("NodeNotEligible") => {
+					self.metrics.routing_decisions.with_label_values(&["rejected"]).inc();
+					tracing::warn!(job_id, nodes = ?nodes, "assignment refused: a node is not eligible");
+					let cooled = self.cool_down(&accounts, &nodes, class, now).await;
+					for c in candidates.iter_mut().filter(|c| cooled.contains(&c.account)) {
+						c.quarantined = true;
+					}
+					true
+				}
+				Some(e) if e.ends_with("BadPhase") || e.ends_with("JobPartiallyClaimed") => {
+					tracing::info!(job_id, reason = e, "job no longer open for assignment");
+					self.in_flight.insert(job_id, Vec::new());
+					true
+				}
+				Some(e) if e.ends_with("NotRelay") => {
+					self.metrics.routing_decisions.with_label_values(&["failed"]).inc();
+					tracing::error!(job_id, relay = %self.account,
+						"the relay account is not bonded as a relay (use --bond-relay)");
+					false
+				}
+				_ => {
+					self.metrics.routing_decisions.with_label_values(&["failed"]).inc();
+					tracing::warn!(job_id, error = %err, "assignment failed; retrying next block");
+					true
+				}
+			},
+		}
+	}
+
+	/// After `NodeNotEligible`: sit out, for one heartbeat epoch, the nodes the runtime API shows
+	/// ineligible for `class` (all of `nodes` if it shows none); return them.
+	async fn cool_down(
+		&mut self,
+		accounts: &[AccountId],
+		nodes: &[String],
+		class: ComputeClass,
+		now: u32,
+	) -> Vec<String> {
+		let mut ineligible = Vec::new();
+		for (account, node) in accounts.iter().zip(nodes) {
+			let standing =
+				self.client.runtime_call(api::runtime_apis().havn_api().account(*account)).await;
+			let eligible = match standing {
+				Ok(standing) => {
+					let role: Option<Role> = standing.role.as_ref().and_then(|r| recode(r).ok());
+					let level: Option<ReputationLevel> = recode(&standing.level).ok();
+					matches!(role, Some(Role::ExecutionNode(c)) if c.serves(class))
+						&& !standing.quarantined
+						&& level.is_some_and(|l| l > ReputationLevel::Untrusted)
+				}
+				Err(err) => {
+					tracing::warn!(node = %node, error = %err, "cannot read the node's standing");
+					true
+				}
+			};
+			if !eligible {
+				ineligible.push(node.clone());
+			}
+		}
+		if ineligible.is_empty() {
+			ineligible = nodes.to_vec();
+		}
+		let until = now.saturating_add(self.policy.heartbeat_epoch);
+		for node in &ineligible {
+			tracing::info!(node = %node, until, "node sits out routing");
+			self.cooldown.insert(node.clone(), until);
+		}
+		ineligible
+	}
+}

@@ -1,0 +1,163 @@
+//! The attestation pool: signatures, idempotence, committee checks and inclusion.
+
+use crate::fixtures::*;
+use axum::{
+	body::Body,
+	http::{header, Method, Request, StatusCode},
+};
+use havn_orchestrator::model::HavnEvent;
+use havn_primitives::{Attestation, Digest, Verdict};
+use serde_json::json;
+use subxt_signer::sr25519::{dev, Keypair};
+
+const GENESIS: [u8; 32] = [0x42; 32];
+
+fn body(
+	signer: &Keypair,
+	claimed: &Keypair,
+	genesis: [u8; 32],
+	job_id: u64,
+	verdict: Verdict,
+	digest: Option<[u8; 32]>,
+) -> serde_json::Value {
+	let attestation = Attestation { job_id, verdict, reexecution_digest: digest.map(Digest::from) };
+	let signature = signer.sign(&attestation.signing_payload(Digest::from(genesis)));
+	json!({
+		"validator": ss58(claimed),
+		"job_id": job_id,
+		"verdict": if verdict == Verdict::Valid { "valid" } else { "invalid" },
+		"reexecution_digest": digest.map(|d| format!("0x{}", hex::encode(d))),
+		"signature": format!("0x{}", hex::encode(signature.0)),
+	})
+}
+
+fn post(body: &serde_json::Value) -> Request<Body> {
+	Request::builder()
+		.method(Method::POST)
+		.uri("/v1/attestations")
+		.header(header::CONTENT_TYPE, "application/json")
+		.body(Body::from(body.to_string()))
+		.unwrap()
+}
+
+async fn post_json(
+	router: &axum::Router,
+	body: &serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+	let (status, _, bytes) = send(router, post(body)).await;
+	(status, serde_json::from_slice(&bytes).unwrap())
+}
+
+#[tokio::test]
+async fn signed_attestations_are_pooled_forgeries_refused() {
+	let (dir, db) = sqlite().await;
+	let (state, router) = app(dir.path(), db, Default::default()).await;
+	let bob = dev::bob();
+	let good = body(&bob, &bob, GENESIS, 3, Verdict::Valid, Some([9; 32]));
+
+	// Before the chain is reached the genesis hash is unknown.
+	assert_error(
+		post_json(&router, &good).await,
+		StatusCode::SERVICE_UNAVAILABLE,
+		"chain_unavailable",
+	);
+	state.status.set_genesis(GENESIS);
+
+	let (status, stored) = post_json(&router, &good).await;
+	assert_eq!(status, StatusCode::CREATED, "{stored}");
+	assert_eq!(stored["validator"], ss58(&bob));
+	assert_eq!(stored["included_block"], serde_json::Value::Null);
+	// The same attestation again: 200, still one.
+	let (status, _) = post_json(&router, &good).await;
+	assert_eq!(status, StatusCode::OK);
+	// A different verdict by the same validator: conflict.
+	let flipped = body(&bob, &bob, GENESIS, 3, Verdict::Invalid, None);
+	assert_error(post_json(&router, &flipped).await, StatusCode::CONFLICT, "attestation_conflict");
+
+	// Forgeries: another chain, another signer, a tampered field.
+	let charlie = dev::charlie();
+	let wrong_chain = body(&charlie, &charlie, [0x43; 32], 3, Verdict::Valid, None);
+	let impostor = body(&dev::alice(), &charlie, GENESIS, 3, Verdict::Valid, None);
+	let mut tampered = body(&charlie, &charlie, GENESIS, 3, Verdict::Valid, Some([1; 32]));
+	tampered["reexecution_digest"] = json!(format!("0x{}", hex::encode([2u8; 32])));
+	for forged in [&wrong_chain, &impostor, &tampered] {
+		assert_error(
+			post_json(&router, forged).await,
+			StatusCode::BAD_REQUEST,
+			"invalid_signature",
+		);
+	}
+	let mut short_sig = good.clone();
+	short_sig["signature"] = json!("0xdead");
+	assert_error(post_json(&router, &short_sig).await, StatusCode::BAD_REQUEST, "invalid_field");
+
+	let (status, pending) = get_json(&router, "/v1/attestations/pending").await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(pending["items"].as_array().unwrap().len(), 1, "only bob's is stored");
+	assert_eq!(pending["items"][0]["validator"], ss58(&bob));
+	assert_eq!(pending["items"][0]["reexecution_digest"], format!("0x{}", hex::encode([9u8; 32])));
+	let (_, other) = get_json(&router, "/v1/attestations/pending?job_id=4").await;
+	assert_eq!(other["items"], json!([]));
+}
+
+#[tokio::test]
+async fn committee_phase_and_inclusion() {
+	let (dir, db) = sqlite().await;
+	let c = cast();
+	// Blocks 1 to 4: job 0 is attesting with committee [charlie, dave].
+	for b in history(&c).into_iter().take(4) {
+		db.apply_block(&b).await.unwrap();
+	}
+	let (state, router) = app(dir.path(), db.clone(), Default::default()).await;
+	state.status.set_genesis(GENESIS);
+
+	let eve = dev::eve();
+	assert_error(
+		post_json(&router, &body(&eve, &eve, GENESIS, 0, Verdict::Valid, Some([7; 32]))).await,
+		StatusCode::CONFLICT,
+		"not_in_committee",
+	);
+	let charlie = dev::charlie();
+	let dave = dev::dave();
+	for v in [&charlie, &dave] {
+		let (status, _) =
+			post_json(&router, &body(v, v, GENESIS, 0, Verdict::Valid, Some([7; 32]))).await;
+		assert_eq!(status, StatusCode::CREATED);
+	}
+	let (_, pending) = get_json(&router, "/v1/attestations/pending?job_id=0").await;
+	assert_eq!(pending["items"].as_array().unwrap().len(), 2);
+
+	// Charlie's verdict lands on-chain without the digest in the event: the pool's is kept.
+	let mut b5 = block(
+		5,
+		vec![HavnEvent::AttestationSubmitted {
+			job_id: 0,
+			validator: c.charlie.clone(),
+			verdict: "valid",
+			reexecution_digest: None,
+			batched_by: Some(c.charlie.clone()),
+		}],
+	);
+	b5.validators = None;
+	db.apply_block(&b5).await.unwrap();
+	let (_, pending) = get_json(&router, "/v1/attestations/pending?job_id=0").await;
+	assert_eq!(pending["items"].as_array().unwrap().len(), 1);
+	assert_eq!(pending["items"][0]["validator"], ss58(&dave));
+	let (_, job) = get_json(&router, "/v1/jobs/0").await;
+	assert_eq!(
+		job["attestations"][0]["reexecution_digest"],
+		format!("0x{}", hex::encode([7u8; 32]))
+	);
+
+	// Once the job is decided its leftover attestations are no longer pending, and new ones are
+	// refused.
+	db.apply_block(&block(6, vec![HavnEvent::JobRejected { job_id: 0 }])).await.unwrap();
+	let (_, pending) = get_json(&router, "/v1/attestations/pending").await;
+	assert_eq!(pending["items"], json!([]));
+	let ferdie = dev::ferdie();
+	assert_error(
+		post_json(&router, &body(&ferdie, &ferdie, GENESIS, 0, Verdict::Valid, None)).await,
+		StatusCode::CONFLICT,
+		"job_closed",
+	);
+}
