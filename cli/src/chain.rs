@@ -1,0 +1,224 @@
+//! The chain side of the CLI: connecting, signers, reading at the best block, submitting, and
+//! turning dispatch errors into readable messages.
+//!
+//! Reads go to the **best** block, not the finalized one: a demo publishes a model and then a
+//! workflow that depends on it a few seconds later, and finality lags the best block by a couple
+//! of blocks.
+
+use crate::{cli::GlobalOpts, render::Job};
+use anyhow::{anyhow, Context as _, Result};
+use havn_client::{
+	api,
+	convert::recode,
+	keys,
+	subxt::{
+		self,
+		client::OnlineClientAtBlock,
+		events::DecodeAsEvent,
+		transactions::{Payload, TransactionStatus},
+	},
+	AccountId, ClientError, HavnClient, HavnConfig, Included, Signer,
+};
+use havn_primitives::{
+	api::{FeeQuote, QuoteError},
+	Balance, ComputeClass, JobId, WorkflowId,
+};
+use std::time::Duration;
+
+/// Environment variable holding the keystore password.
+pub const KEY_PASSWORD_ENV: &str = "HAVN_KEY_PASSWORD";
+
+/// A connected node.
+pub struct Chain {
+	client: HavnClient,
+}
+
+impl Chain {
+	/// Connect to `opts.chain`, retrying for `opts.connect_timeout` seconds.
+	pub async fn connect(opts: &GlobalOpts) -> Result<Self> {
+		let client =
+			HavnClient::connect(&opts.chain, Duration::from_secs(opts.connect_timeout)).await?;
+		Ok(Self { client })
+	}
+
+	/// The underlying client.
+	pub fn client(&self) -> &HavnClient {
+		&self.client
+	}
+
+	/// A view of the chain at the current best block.
+	pub async fn at_best(&self) -> Result<OnlineClientAtBlock<HavnConfig>> {
+		let hash = self
+			.client
+			.rpc()
+			.chain_get_block_hash(None)
+			.await
+			.context("asking the node for its best block")?
+			.ok_or_else(|| anyhow!("the node has no best block"))?;
+		Ok(self.client.online().at_block(hash).await?)
+	}
+
+	/// Call a runtime API at the best block.
+	pub async fn runtime_call<P: subxt::runtime_apis::Payload>(
+		&self,
+		payload: P,
+	) -> Result<P::ReturnType> {
+		let at = self.at_best().await?;
+		Ok(at.runtime_apis().call(payload).await?)
+	}
+
+	/// `HavnApi::job` at the best block.
+	pub async fn job(&self, job_id: JobId) -> Result<Option<Job>> {
+		let view = self.runtime_call(api::runtime_apis().havn_api().job(job_id)).await?;
+		Ok(recode(&view)?)
+	}
+
+	/// `HavnApi::quote_fee` at the best block.
+	pub async fn quote_fee(
+		&self,
+		workflow: WorkflowId,
+		class: ComputeClass,
+		redundancy: u8,
+	) -> Result<Result<FeeQuote<Balance>, QuoteError>> {
+		let payload =
+			api::runtime_apis().havn_api().quote_fee(workflow, recode(&class)?, redundancy);
+		let quote = self.runtime_call(payload).await?;
+		Ok(recode(&quote)?)
+	}
+
+	/// The smallest compute class that runs `workflow` (`None`: no such workflow).
+	pub async fn workflow_class(&self, workflow: WorkflowId) -> Result<Option<ComputeClass>> {
+		let at = self.at_best().await?;
+		let record = at
+			.storage()
+			.try_fetch(api::storage().workflow_registry().workflows(), (workflow,))
+			.await?;
+		match record {
+			Some(record) => Ok(Some(recode(&record.decode()?.compute_class)?)),
+			None => Ok(None),
+		}
+	}
+
+	/// Free balance of `who` at the best block, in planck.
+	pub async fn free_balance(&self, who: &AccountId) -> Result<Balance> {
+		let at = self.at_best().await?;
+		free_balance_at(&at, who).await
+	}
+
+	/// Sign and submit `call`; wait until it is in a best block. A dispatch failure is reported
+	/// as `Pallet::Error: <its documentation>`.
+	pub async fn submit<C: Payload>(&self, call: &C, signer: &Signer) -> Result<Included> {
+		match self.client.submit(call, signer).await {
+			Ok(included) => Ok(included),
+			Err(e) => Err(self.explain(e).await),
+		}
+	}
+
+	/// Submit `call` as an unsigned (bare) extrinsic and wait until it is in a best block.
+	pub async fn submit_unsigned<C: Payload>(&self, call: &C) -> Result<Included, ClientError> {
+		let name = format!("{}.{}", call.pallet_name(), call.call_name());
+		let not_included = |reason: String| ClientError::NotIncluded { call: name.clone(), reason };
+		let tx = self.client.online().tx().await.map_err(|e| ClientError::Subxt(e.to_string()))?;
+		let mut progress = tx
+			.create_unsigned(call)
+			.map_err(|e| ClientError::Subxt(e.to_string()))?
+			.submit_and_watch()
+			.await
+			.map_err(|e| not_included(format!("{e} ({e:?})")))?;
+		while let Some(status) = progress.next().await {
+			let status = status.map_err(|e| ClientError::Subxt(e.to_string()))?;
+			let in_block = match status {
+				TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => b,
+				TransactionStatus::Error { message }
+				| TransactionStatus::Invalid { message }
+				| TransactionStatus::Dropped { message } => return Err(not_included(message)),
+				_ => continue,
+			};
+			let block_hash = in_block.block_hash();
+			return match in_block.wait_for_success().await {
+				Ok(events) => Ok(Included { block_hash, events }),
+				Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => {
+					Err(ClientError::Dispatch { call: name, error: dispatch_name(&e) })
+				}
+				Err(e) => Err(ClientError::Dispatch { call: name, error: e.to_string() }),
+			};
+		}
+		Err(not_included("the node ended the subscription".into()))
+	}
+
+	/// An error for people: a dispatch error gets the documentation the metadata carries for it.
+	pub async fn explain(&self, e: ClientError) -> anyhow::Error {
+		let ClientError::Dispatch { call, error } = &e else { return e.into() };
+		let docs = match self.at_best().await {
+			Ok(at) => error_docs(at.metadata_ref(), error),
+			Err(_) => None,
+		};
+		match docs {
+			Some(docs) => anyhow!("{call} failed: {error}: {docs}"),
+			None => anyhow!("{call} failed: {error}"),
+		}
+	}
+}
+
+/// Free balance of `who` at the block `at` views, in planck.
+pub async fn free_balance_at(
+	at: &OnlineClientAtBlock<HavnConfig>,
+	who: &AccountId,
+) -> Result<Balance> {
+	let account = at.storage().try_fetch(api::storage().system().account(), (*who,)).await?;
+	Ok(match account {
+		Some(account) => account.decode()?.data.free,
+		None => 0,
+	})
+}
+
+/// The documentation of the error `Pallet::Variant` in the metadata.
+pub fn error_docs(metadata: &subxt::metadata::Metadata, name: &str) -> Option<String> {
+	let (pallet, variant) = name.split_once("::")?;
+	let variants = metadata.pallet_by_name(pallet)?.error_variants()?;
+	let docs = variants.iter().find(|v| v.name == variant)?.docs.join(" ");
+	let docs = docs.trim();
+	(!docs.is_empty()).then(|| docs.to_string())
+}
+
+/// `Pallet::Error` of a module error; the error's text otherwise.
+fn dispatch_name(e: &subxt::error::DispatchError) -> String {
+	match e {
+		subxt::error::DispatchError::Module(m) => match m.details() {
+			Ok(d) => format!("{}::{}", d.pallet.name(), d.variant.name),
+			Err(_) => m.to_string(),
+		},
+		other => other.to_string(),
+	}
+}
+
+/// The first event `E` of an included extrinsic.
+pub fn event<E: DecodeAsEvent>(included: &Included, what: &str) -> Result<E> {
+	included
+		.events
+		.find_first::<E>()
+		.transpose()
+		.with_context(|| format!("decoding the {what} event"))?
+		.ok_or_else(|| anyhow!("the extrinsic succeeded but emitted no {what} event"))
+}
+
+/// The signer from `--keystore` (password in `$HAVN_KEY_PASSWORD`) or `--suri`.
+pub fn signer(opts: &GlobalOpts) -> Result<Signer> {
+	if let Some(path) = &opts.keystore {
+		let password = std::env::var(KEY_PASSWORD_ENV).map_err(|_| {
+			anyhow!("--keystore {} needs its password in ${KEY_PASSWORD_ENV}", path.display())
+		})?;
+		return Ok(keys::signer_from_keystore(path, &password)?);
+	}
+	match &opts.suri {
+		Some(suri) => Ok(keys::signer_from_suri(suri).context("--suri")?),
+		None => Err(anyhow!(
+			"this command signs an extrinsic: pass --suri (or $HAVN_SURI) or --keystore FILE"
+		)),
+	}
+}
+
+/// An account given on the command line (SS58 or `0x` + 64 hex digits).
+pub fn parse_account(text: &str) -> Result<AccountId> {
+	Ok(keys::parse_account(text)?)
+}
