@@ -74,8 +74,8 @@ impl ArtifactClient {
 	/// Fetch the artifact `cid_text` (a CID, optionally as `ipfs://<cid>` or a URL ending in
 	/// `/<cid>`) and check the bytes against it.
 	pub async fn download(&self, cid_text: &str) -> Result<Vec<u8>, ClientError> {
-		let cid = cid::parse(cid_from_uri(cid_text))
-			.map_err(|e| ClientError::Artifact(e.to_string()))?;
+		let cid =
+			cid::parse(cid_from_uri(cid_text)).map_err(|e| ClientError::Artifact(e.to_string()))?;
 		let mut resp = self
 			.http
 			.get(format!("{}/v1/artifacts/{cid}", self.base))
@@ -104,7 +104,11 @@ impl ArtifactClient {
 
 	/// Fetch `uri` and also check its blake2-256 digest against `digest` (the on-chain
 	/// `manifest_hash` or `input_digest`).
-	pub async fn download_checked(&self, uri: &str, digest: Digest) -> Result<Vec<u8>, ClientError> {
+	pub async fn download_checked(
+		&self,
+		uri: &str,
+		digest: Digest,
+	) -> Result<Vec<u8>, ClientError> {
 		let bytes = self.download(uri).await?;
 		let actual = havn_primitives::manifest::manifest_digest(&bytes);
 		if actual != digest {

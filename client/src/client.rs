@@ -43,14 +43,16 @@ impl HavnClient {
 				Err(e) => {
 					tracing::debug!(url, error = %e, "node not reachable yet; retrying");
 					tokio::time::sleep(Duration::from_millis(500)).await;
-				},
+				}
 			}
 		}
 	}
 
 	async fn try_connect(url: &str) -> Result<Self, ClientError> {
-		let connect =
-			|e: &dyn core::fmt::Display| ClientError::Connect { url: url.into(), reason: e.to_string() };
+		let connect = |e: &dyn core::fmt::Display| ClientError::Connect {
+			url: url.into(),
+			reason: e.to_string(),
+		};
 		let rpc_client = RpcClient::from_insecure_url(url).await.map_err(|e| connect(&e))?;
 		let online = OnlineClient::<HavnConfig>::from_rpc_client(rpc_client.clone())
 			.await
@@ -106,12 +108,30 @@ impl HavnClient {
 		Ok(u64::from(header.number))
 	}
 
+	/// A view of the chain at the current best block (storage and runtime API reads that must see
+	/// what was just included, before it is finalized).
+	pub async fn at_best(
+		&self,
+	) -> Result<subxt::client::OnlineClientAtBlock<HavnConfig>, ClientError> {
+		let hash = self
+			.rpc
+			.chain_get_block_hash(None)
+			.await
+			.map_err(ClientError::subxt)?
+			.ok_or_else(|| ClientError::Subxt("no best block".into()))?;
+		self.online.at_block(hash).await.map_err(ClientError::subxt)
+	}
+
 	/// Sign `call` with `signer`, submit it and wait until it is in a best block; return its
 	/// events, or [`ClientError::Dispatch`] naming the `Pallet::Error` if it failed.
 	///
 	/// Nonces come from the node's pool-aware `system_accountNextIndex`, taken under a lock that
 	/// every clone of this client shares, so concurrent submissions never collide.
-	pub async fn submit<C: Payload>(&self, call: &C, signer: &Signer) -> Result<Included, ClientError> {
+	pub async fn submit<C: Payload>(
+		&self,
+		call: &C,
+		signer: &Signer,
+	) -> Result<Included, ClientError> {
 		let name = format!("{}.{}", call.pallet_name(), call.call_name());
 		let mut progress = {
 			let _guard = self.submit_lock.lock().await;
@@ -128,38 +148,40 @@ impl HavnClient {
 			let status = status.map_err(ClientError::subxt)?;
 			let in_block = match status {
 				TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => b,
-				TransactionStatus::Error { message } |
-				TransactionStatus::Invalid { message } |
-				TransactionStatus::Dropped { message } =>
-					return Err(ClientError::NotIncluded { call: name, reason: message }),
+				TransactionStatus::Error { message }
+				| TransactionStatus::Invalid { message }
+				| TransactionStatus::Dropped { message } => {
+					return Err(ClientError::NotIncluded { call: name, reason: message })
+				}
 				_ => continue,
 			};
 			let block_hash = in_block.block_hash();
 			return match in_block.wait_for_success().await {
 				Ok(events) => Ok(Included { block_hash, events }),
-				Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) =>
-					Err(ClientError::Dispatch { call: name, error: dispatch_name(&e) }),
+				Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => {
+					Err(ClientError::Dispatch { call: name, error: dispatch_name(&e) })
+				}
 				Err(e) => Err(ClientError::Dispatch { call: name, error: e.to_string() }),
 			};
 		}
 		Err(ClientError::NotIncluded { call: name, reason: "subscription ended".into() })
 	}
 
-	/// Call a runtime API at the latest finalized block.
+	/// Call a runtime API at the current best block.
 	pub async fn runtime_call<P: subxt::runtime_apis::Payload>(
 		&self,
 		payload: P,
 	) -> Result<P::ReturnType, ClientError> {
-		let at = self.online.at_current_block().await.map_err(ClientError::subxt)?;
+		let at = self.at_best().await?;
 		at.runtime_apis().call(payload).await.map_err(ClientError::subxt)
 	}
 
-	/// Free balance of `who` at the latest finalized block, in planck.
+	/// Free balance of `who` at the current best block, in planck.
 	pub async fn free_balance(&self, who: &AccountId) -> Result<u128, ClientError> {
-		let at = self.online.at_current_block().await.map_err(ClientError::subxt)?;
+		let at = self.at_best().await?;
 		let account = at
 			.storage()
-			.try_fetch(api::storage().system().account(), (who.clone(),))
+			.try_fetch(api::storage().system().account(), (*who,))
 			.await
 			.map_err(ClientError::subxt)?;
 		match account {
@@ -172,8 +194,10 @@ impl HavnClient {
 	pub async fn job(
 		&self,
 		job_id: u64,
-	) -> Result<Option<api::runtime_types::havn_primitives::api::JobView<AccountId, u128, u32>>, ClientError>
-	{
+	) -> Result<
+		Option<api::runtime_types::havn_primitives::api::JobView<AccountId, u128, u32>>,
+		ClientError,
+	> {
 		self.runtime_call(api::runtime_apis().havn_api().job(job_id)).await
 	}
 }

@@ -1,0 +1,317 @@
+//! Role `attest`: check the receipts of jobs in this validator's committee, re-execute sampled
+//! jobs, and attest; as the lead aggregator, batch the others' signed attestations.
+//!
+//! For each `JobAttesting` event whose committee holds this validator:
+//!
+//! 1. Every node's receipt (`ExecutionLog::Receipts`) must name the job and its workflow, carry a
+//!    canonical CID, and verify against the node's registered receipt key
+//!    (`StakeGuard::NodeInfo`) over `Receipt::signing_payload(genesis_hash)`; the outputs must be
+//!    in the artifact store under that CID.
+//! 2. When the chain sampled the job (or `reexecute = "always"`), the validator re-runs the
+//!    workflow on the same inputs and compares its `runtime_hash` with the receipts' reference
+//!    hash; on a sampled job a `Valid` verdict carries that hash, as the chain requires.
+//! 3. The verdict is signed over `Attestation::signing_payload(genesis_hash)` with the account
+//!    key. The current lead aggregator (`HavnApi::lead_aggregator`) collects the committee's
+//!    signed attestations from the orchestrator's pool and submits them in one
+//!    `ExecutionLog::submit_attestations`; the others post theirs to the pool, and submit it
+//!    directly with `ExecutionLog::attest` if it is not on-chain within `FALLBACK_BLOCKS`.
+
+use crate::{job, Shared};
+use anyhow::{anyhow, Context};
+use havn_client::subxt_signer::sr25519;
+use havn_client::{api, convert::recode, keys, subxt::utils::AccountId32, ClientError};
+use havn_primitives::{cid, Attestation, Digest, Receipt, Verdict};
+use std::{sync::Arc, time::Duration};
+
+/// Blocks a non-lead waits for the lead's batch before attesting directly.
+pub const FALLBACK_BLOCKS: u64 = 4;
+/// Block time, ms (3 s slots).
+const BLOCK_MS: u64 = 3_000;
+
+/// A checked receipt: its node, the receipt, whether its signature verified.
+struct Checked {
+	receipt: Receipt,
+	valid: bool,
+	why: Option<String>,
+}
+
+/// Attest one job whose committee holds this validator.
+pub async fn attest_job(shared: Arc<Shared>, job_id: u64, sampled: bool) -> anyhow::Result<()> {
+	let facts = job::facts(&shared.client, job_id).await?;
+	let genesis = shared.client.genesis_hash();
+	let mut checked = Vec::new();
+	for node in &facts.nodes {
+		checked.push(check_receipt(&shared, &facts, node, genesis).await?);
+	}
+	anyhow::ensure!(!checked.is_empty(), "job {job_id} has no nodes at the best block");
+	let all_valid = checked.iter().all(|c| c.valid);
+	for c in checked.iter().filter(|c| !c.valid) {
+		tracing::warn!(job_id, reason = c.why.as_deref().unwrap_or(""), "receipt refused");
+	}
+	let reference = reference_hash(&checked);
+	let reexecute = sampled || shared.config.reexecute == crate::config::Reexecute::Always;
+	let (verdict, digest) = if !all_valid {
+		(Verdict::Invalid, None)
+	} else if reexecute {
+		let run =
+			job::run(shared.engine.clone(), &shared.store, &facts).await.context("re-executing")?;
+		let agrees = Some(run.runtime_hash) == reference;
+		tracing::info!(
+			job_id,
+			ours = ?run.runtime_hash,
+			reference = ?reference,
+			agrees,
+			"re-executed"
+		);
+		if agrees {
+			(Verdict::Valid, Some(run.runtime_hash))
+		} else {
+			(Verdict::Invalid, None)
+		}
+	} else {
+		(Verdict::Valid, None)
+	};
+	let attestation = Attestation { job_id, verdict, reexecution_digest: digest };
+	let signature = shared.signer.sign(&attestation.signing_payload(genesis));
+	submit(&shared, attestation, signature).await
+}
+
+async fn check_receipt(
+	shared: &Shared,
+	facts: &job::JobFacts,
+	node: &AccountId32,
+	genesis: Digest,
+) -> anyhow::Result<Checked> {
+	let at = shared.client.at_best().await?;
+	let stored = at
+		.storage()
+		.try_fetch(api::storage().execution_log().receipts(), (facts.job_id, node.clone()))
+		.await
+		.map_err(ClientError::subxt)?
+		.ok_or_else(|| anyhow!("no receipt of {} for job {}", keys::ss58(node), facts.job_id))?
+		.decode()
+		.map_err(ClientError::subxt)?;
+	let receipt: Receipt = recode(&stored.0)?;
+	let signature = sr25519::Signature(stored.1);
+	let refuse = |why: String| Checked { receipt: receipt.clone(), valid: false, why: Some(why) };
+	if receipt.job_id != facts.job_id || receipt.workflow_id != facts.workflow_id {
+		return Ok(refuse("receipt names another job or workflow".into()));
+	}
+	let node_info = at
+		.storage()
+		.try_fetch(api::storage().stake_guard().node_info(), (node.clone(),))
+		.await
+		.map_err(ClientError::subxt)?;
+	let Some(node_info) = node_info else {
+		return Ok(refuse("node has no registered receipt key".into()));
+	};
+	let node_info = node_info.decode().map_err(ClientError::subxt)?;
+	let key = sr25519::PublicKey(node_info.receipt_key);
+	if !sr25519::verify(&signature, receipt.signing_payload(genesis), &key) {
+		return Ok(refuse("receipt signature does not verify".into()));
+	}
+	let cid_text = String::from_utf8(receipt.outputs_cid.to_vec()).unwrap_or_default();
+	if let Err(e) = cid::parse(&cid_text) {
+		return Ok(refuse(format!("outputs CID: {e}")));
+	}
+	if let Err(e) = shared.store.download(&cid_text).await {
+		return Ok(refuse(format!("outputs not retrievable: {e}")));
+	}
+	Ok(Checked { receipt, valid: true, why: None })
+}
+
+/// The most common runtime hash (earliest wins a tie), as the chain computes it.
+fn reference_hash(checked: &[Checked]) -> Option<Digest> {
+	let mut best: Option<(Digest, usize)> = None;
+	for c in checked {
+		let h = c.receipt.runtime_hash;
+		let n = checked.iter().filter(|o| o.receipt.runtime_hash == h).count();
+		if best.map(|(_, m)| n > m).unwrap_or(true) {
+			best = Some((h, n));
+		}
+	}
+	best.map(|(h, _)| h)
+}
+
+/// The JSON the orchestrator's attestation pool takes.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PoolItem {
+	/// SS58 of the validator.
+	pub validator: String,
+	/// The job.
+	pub job_id: u64,
+	/// `valid` or `invalid`.
+	pub verdict: String,
+	/// `0x…` or null.
+	pub reexecution_digest: Option<String>,
+	/// `0x…`, 64 bytes.
+	pub signature: String,
+}
+
+async fn submit(
+	shared: &Shared,
+	attestation: Attestation,
+	signature: sr25519::Signature,
+) -> anyhow::Result<()> {
+	let me = keys::account_of(&shared.signer);
+	let job_id = attestation.job_id;
+	let lead = shared.client.runtime_call(api::runtime_apis().havn_api().lead_aggregator()).await?;
+	let item = PoolItem {
+		validator: keys::ss58(&me),
+		job_id,
+		verdict: match attestation.verdict {
+			Verdict::Valid => "valid".into(),
+			Verdict::Invalid => "invalid".into(),
+		},
+		reexecution_digest: attestation.reexecution_digest.map(|d| format!("{d:?}")),
+		signature: format!("0x{}", hex::encode(signature.0)),
+	};
+	if lead.as_ref() == Some(&me) {
+		return lead_batch(shared, attestation, signature).await;
+	}
+	// Not the lead: hand the signed attestation to the pool, then make sure it lands.
+	let posted = shared
+		.http
+		.post(format!("{}/v1/attestations", shared.config.orchestrator))
+		.json(&item)
+		.send()
+		.await;
+	match posted {
+		Ok(r) if r.status().is_success() => {
+			tracing::info!(job_id, "attestation pooled for the lead")
+		}
+		Ok(r) => tracing::warn!(job_id, status = %r.status(), "pool refused the attestation"),
+		Err(e) => tracing::warn!(job_id, error = %e, "pool unreachable"),
+	}
+	let start = shared.client.best_number().await?;
+	loop {
+		tokio::time::sleep(Duration::from_millis(BLOCK_MS)).await;
+		if decided_or_attested(shared, job_id, &me).await? {
+			return Ok(());
+		}
+		if shared.client.best_number().await? >= start + FALLBACK_BLOCKS {
+			break;
+		}
+	}
+	tracing::info!(job_id, "lead did not batch in time: attesting directly");
+	let call = api::tx().execution_log().attest(recode(&attestation)?);
+	match shared.client.submit(&call, &shared.signer).await {
+		Ok(_) => Ok(()),
+		Err(e)
+			if matches!(
+				e.dispatch_error(),
+				Some("ExecutionLog::AlreadyAttested" | "ExecutionLog::BadPhase")
+			) =>
+		{
+			Ok(())
+		}
+		Err(e) => Err(e.into()),
+	}
+}
+
+/// Whether the job left `Attesting` or already holds this validator's verdict.
+async fn decided_or_attested(
+	shared: &Shared,
+	job_id: u64,
+	me: &AccountId32,
+) -> anyhow::Result<bool> {
+	use api::runtime_types::havn_primitives::api::JobPhase;
+	let at = shared.client.at_best().await?;
+	let job = at
+		.storage()
+		.try_fetch(api::storage().execution_log().jobs(), (job_id,))
+		.await
+		.map_err(ClientError::subxt)?;
+	let Some(job) = job else { return Ok(true) };
+	let job = job.decode().map_err(ClientError::subxt)?;
+	Ok(!matches!(job.phase, JobPhase::Attesting) || job.verdicts.0.iter().any(|(v, _)| v == me))
+}
+
+/// As the lead: wait briefly for the committee's pooled attestations, then batch them with ours.
+async fn lead_batch(
+	shared: &Shared,
+	attestation: Attestation,
+	signature: sr25519::Signature,
+) -> anyhow::Result<()> {
+	let job_id = attestation.job_id;
+	let me = keys::account_of(&shared.signer);
+	let committee = shared
+		.client
+		.runtime_call(api::runtime_apis().havn_api().committee(job_id))
+		.await?
+		.unwrap_or_default();
+	let wanted = committee.len().saturating_sub(1);
+	let mut pooled: Vec<PoolItem> = Vec::new();
+	for _ in 0..FALLBACK_BLOCKS.saturating_sub(1) {
+		pooled = fetch_pending(shared, job_id).await;
+		pooled.retain(|p| p.validator != keys::ss58(&me));
+		if pooled.len() >= wanted {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(BLOCK_MS)).await;
+	}
+	let mut batch = vec![(me.clone(), recode(&attestation)?, multisig(signature))];
+	for p in pooled {
+		match decode_item(&p) {
+			Ok(item) => batch.push(item),
+			Err(e) => tracing::warn!(job_id, error = %e, "skipping a malformed pooled attestation"),
+		}
+	}
+	let count = batch.len();
+	let call = api::tx().execution_log().submit_attestations(
+		api::runtime_types::bounded_collections::bounded_vec::BoundedVec(batch),
+	);
+	shared.client.submit(&call, &shared.signer).await?;
+	tracing::info!(job_id, count, "submitted the attestation batch as lead aggregator");
+	Ok(())
+}
+
+/// The pooled attestations of `job_id` not yet on-chain (empty if the pool is unreachable).
+async fn fetch_pending(shared: &Shared, job_id: u64) -> Vec<PoolItem> {
+	let url = format!("{}/v1/attestations/pending?job_id={job_id}", shared.config.orchestrator);
+	let Ok(resp) = shared.http.get(url).send().await else { return Vec::new() };
+	if !resp.status().is_success() {
+		return Vec::new();
+	}
+	resp.json::<PendingList>().await.map(|l| l.items).unwrap_or_default()
+}
+
+#[derive(serde::Deserialize)]
+struct PendingList {
+	items: Vec<PoolItem>,
+}
+
+type BatchItem = (
+	AccountId32,
+	api::runtime_types::havn_primitives::receipt::Attestation,
+	api::runtime_types::sp_runtime::MultiSignature,
+);
+
+fn multisig(signature: sr25519::Signature) -> api::runtime_types::sp_runtime::MultiSignature {
+	api::runtime_types::sp_runtime::MultiSignature::Sr25519(signature.0)
+}
+
+fn decode_item(p: &PoolItem) -> anyhow::Result<BatchItem> {
+	let validator = keys::parse_account(&p.validator)?;
+	let verdict = match p.verdict.as_str() {
+		"valid" => Verdict::Valid,
+		"invalid" => Verdict::Invalid,
+		other => anyhow::bail!("unknown verdict {other}"),
+	};
+	let digest = match &p.reexecution_digest {
+		Some(h) => Some(parse_digest(h)?),
+		None => None,
+	};
+	let sig: [u8; 64] = hex::decode(p.signature.trim_start_matches("0x"))?
+		.try_into()
+		.map_err(|_| anyhow!("signature is not 64 bytes"))?;
+	let attestation = Attestation { job_id: p.job_id, verdict, reexecution_digest: digest };
+	Ok((validator, recode(&attestation)?, multisig(sr25519::Signature(sig))))
+}
+
+fn parse_digest(h: &str) -> anyhow::Result<Digest> {
+	let bytes: [u8; 32] = hex::decode(h.trim_start_matches("0x"))?
+		.try_into()
+		.map_err(|_| anyhow!("digest is not 32 bytes"))?;
+	Ok(Digest::from(bytes))
+}

@@ -1,0 +1,130 @@
+//! Role `execute`: bond, register, heartbeat, and run every job assigned to this node.
+//!
+//! 1. At start: if the account holds no StakeGuard role and a bond is configured, bond
+//!    `Role::ExecutionNode(class)`; then register (or re-register) the receipt key and the
+//!    capabilities (GPU model and VRAM from NVML, or the CPU).
+//! 2. Every `HEARTBEAT_EVERY` blocks: `StakeGuard::heartbeat` with GPU metrics where present.
+//! 3. On every best block: for each `JobAssigned` naming this node, and at start for every open
+//!    job already assigned to it, fetch and verify the manifest and inputs, run the steps,
+//!    store the outputs in the artifact store, sign the receipt with the receipt key and submit
+//!    it.
+
+use crate::{job, telemetry::Telemetry, Shared};
+use anyhow::Context;
+use havn_client::{api, convert::recode, keys, ClientError, Signer};
+use havn_primitives::{cid, Receipt};
+use std::{collections::BTreeSet, sync::Arc};
+
+/// Blocks between heartbeats (StakeGuard's `HeartbeatEpoch` is 100 blocks).
+pub const HEARTBEAT_EVERY: u64 = 25;
+
+/// Bond if asked and needed, then register the receipt key and capabilities.
+pub async fn prepare(shared: &Shared, receipt_key: &Signer) -> anyhow::Result<()> {
+	let class = recode(&shared.config.compute_class)?;
+	let role = api::runtime_types::havn_primitives::Role::ExecutionNode(class);
+	crate::ensure_role(shared, role, "an execution node").await?;
+	let (gpu_model, vram_gib) = shared.telemetry.capabilities();
+	let caps = api::runtime_types::pallet_stake_guard::types::Capabilities {
+		compute_class: recode(&shared.config.compute_class)?,
+		gpu_model: bounded(gpu_model.into_bytes()),
+		vram_gib,
+		models: bounded(
+			["all-MiniLM-L6-v2", "SmolLM2-135M-Instruct"]
+				.iter()
+				.map(|m| bounded(m.as_bytes().to_vec()))
+				.collect(),
+		),
+	};
+	let key = receipt_key.public_key().0;
+	match shared
+		.client
+		.submit(&api::tx().stake_guard().register_node(key, caps), &shared.signer)
+		.await
+	{
+		Ok(_) => {
+			tracing::info!(gpu = %shared.telemetry.capabilities().0, "registered the receipt key")
+		}
+		Err(e) => return Err(e).context("registering the node"),
+	}
+	Ok(())
+}
+
+fn bounded<T>(v: Vec<T>) -> api::runtime_types::bounded_collections::bounded_vec::BoundedVec<T> {
+	api::runtime_types::bounded_collections::bounded_vec::BoundedVec(v)
+}
+
+/// Send a heartbeat with the current GPU metrics (none on CPU nodes).
+pub async fn heartbeat(shared: &Shared) -> Result<(), ClientError> {
+	let metrics = shared.telemetry.reading().map(|r| {
+		api::runtime_types::pallet_stake_guard::types::GpuMetrics {
+			utilization_percent: r.utilization_percent,
+			memory_used_mib: r.memory_used_mib,
+			power_milliwatts: r.power_milliwatts,
+			temperature_c: r.temperature_c,
+		}
+	});
+	shared.client.submit(&api::tx().stake_guard().heartbeat(metrics), &shared.signer).await?;
+	Ok(())
+}
+
+/// Run one assigned job end to end and submit its receipt.
+pub async fn run_job(
+	shared: Arc<Shared>,
+	receipt_key: Arc<Signer>,
+	telemetry: Arc<Telemetry>,
+	job_id: u64,
+) -> anyhow::Result<()> {
+	let facts = job::facts(&shared.client, job_id).await?;
+	let meter = telemetry.start();
+	let run = job::run(shared.engine.clone(), &shared.store, &facts).await?;
+	let (latency_ms, energy_mj) = telemetry.finish(meter);
+	for blob in &run.output.blobs {
+		shared.store.upload(blob.bytes.clone(), &blob.media_type).await?;
+	}
+	let stored = shared.store.upload(run.output.document.clone(), "application/json").await?;
+	debug_assert_eq!(stored, run.outputs_cid);
+	let receipt = Receipt {
+		workflow_id: facts.workflow_id,
+		job_id,
+		runtime_hash: run.runtime_hash,
+		outputs_cid: cid::to_bounded(&run.outputs_cid)?,
+		latency_ms: u32::try_from(latency_ms).unwrap_or(u32::MAX),
+		energy_estimate: energy_mj,
+	};
+	let signature = receipt_key.sign(&receipt.signing_payload(shared.client.genesis_hash()));
+	let call = api::tx().execution_log().submit_receipt(job_id, recode(&receipt)?, signature.0);
+	shared.client.submit(&call, &shared.signer).await?;
+	tracing::info!(
+		job_id,
+		outputs_cid = %run.outputs_cid,
+		runtime_hash = ?run.runtime_hash,
+		latency_ms,
+		energy_mj,
+		"receipt submitted"
+	);
+	Ok(())
+}
+
+/// Open jobs already assigned to this node (picked up at start).
+pub async fn assigned_open_jobs(shared: &Shared) -> anyhow::Result<BTreeSet<u64>> {
+	let me = keys::account_of(&shared.signer);
+	let at = shared.client.at_best().await?;
+	let mut iter = at
+		.storage()
+		.iter(api::storage().execution_log().jobs(), ())
+		.await
+		.map_err(ClientError::subxt)?;
+	let mut open = BTreeSet::new();
+	while let Some(entry) = iter.next().await {
+		let entry = entry.map_err(ClientError::subxt)?;
+		let (job_id,) =
+			entry.key().map_err(ClientError::subxt)?.decode().map_err(ClientError::subxt)?;
+		let job = entry.value().decode().map_err(ClientError::subxt)?;
+		use api::runtime_types::havn_primitives::api::JobPhase;
+		let mine = job.nodes.0.contains(&me) && !job.receipts.0.iter().any(|(n, _)| n == &me);
+		if mine && matches!(job.phase, JobPhase::Assigned) {
+			open.insert(job_id);
+		}
+	}
+	Ok(open)
+}

@@ -1,0 +1,98 @@
+//! One run of a job: fetch and verify its manifest and inputs, run the steps, hash the result.
+//!
+//! Both roles use this: the executor to produce its receipt, the attestor to re-execute a
+//! sampled job and compare `runtime_hash`es bit for bit.
+
+use anyhow::{anyhow, Context};
+use havn_client::{
+	api, artifacts::ArtifactClient, subxt::utils::AccountId32, ClientError, HavnClient,
+};
+use havn_executors::{Engine, RunOutput, EXECUTOR_VERSION};
+use havn_primitives::{manifest::Manifest, receipt::runtime_hash, Digest, JobId, WorkflowId};
+use std::sync::Arc;
+
+/// What the chain says about a job, read at the latest best state.
+#[derive(Clone, Debug)]
+pub struct JobFacts {
+	/// The job.
+	pub job_id: JobId,
+	/// Its workflow.
+	pub workflow_id: WorkflowId,
+	/// blake2-256 of the inputs.
+	pub input_digest: Digest,
+	/// Where the inputs are (a CID).
+	pub input_uri: String,
+	/// blake2-256 of the workflow's current manifest.
+	pub manifest_hash: Digest,
+	/// Where the manifest is (a CID).
+	pub manifest_uri: String,
+	/// The job's nodes.
+	pub nodes: Vec<AccountId32>,
+}
+
+/// A finished run.
+pub struct Run {
+	/// The executors' result.
+	pub output: RunOutput,
+	/// `runtime_hash` of the run (see `havn_primitives::receipt::runtime_hash`).
+	pub runtime_hash: Digest,
+	/// CID of the outputs document.
+	pub outputs_cid: String,
+}
+
+/// Read a job and its workflow's current manifest reference from the chain.
+pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFacts> {
+	let at = client.at_best().await?;
+	let job = at
+		.storage()
+		.try_fetch(api::storage().execution_log().jobs(), (job_id,))
+		.await
+		.map_err(ClientError::subxt)?
+		.ok_or_else(|| anyhow!("job {job_id} is not on chain"))?
+		.decode()
+		.map_err(ClientError::subxt)?;
+	let workflow = at
+		.storage()
+		.try_fetch(api::storage().workflow_registry().workflows(), (job.workflow_id,))
+		.await
+		.map_err(ClientError::subxt)?
+		.ok_or_else(|| anyhow!("workflow {} is not on chain", job.workflow_id))?
+		.decode()
+		.map_err(ClientError::subxt)?;
+	Ok(JobFacts {
+		job_id,
+		workflow_id: job.workflow_id,
+		input_digest: job.input_digest,
+		input_uri: String::from_utf8(job.input_uri.0).context("input URI is not UTF-8")?,
+		manifest_hash: workflow.manifest_hash,
+		manifest_uri: String::from_utf8(workflow.manifest_uri.0)
+			.context("manifest URI is not UTF-8")?,
+		nodes: job.nodes.0,
+	})
+}
+
+/// Fetch (and verify) the manifest and inputs of `facts`, run them on `engine` in a blocking
+/// thread, and compute the runtime hash and the outputs CID.
+pub async fn run(
+	engine: Arc<Engine>,
+	store: &ArtifactClient,
+	facts: &JobFacts,
+) -> anyhow::Result<Run> {
+	let manifest_bytes = store
+		.download_checked(&facts.manifest_uri, facts.manifest_hash)
+		.await
+		.context("fetching the manifest")?;
+	let input = store
+		.download_checked(&facts.input_uri, facts.input_digest)
+		.await
+		.context("fetching the inputs")?;
+	let manifest = Manifest::parse(&manifest_bytes).context("the registered manifest")?;
+	let output = tokio::task::spawn_blocking(move || engine.run(&manifest, &input))
+		.await
+		.context("executor thread")?
+		.context("running the workflow")?;
+	let runtime_hash =
+		runtime_hash(facts.manifest_hash, facts.input_digest, &output.document, EXECUTOR_VERSION);
+	let outputs_cid = havn_primitives::cid::cid_of(&output.document);
+	Ok(Run { output, runtime_hash, outputs_cid })
+}

@@ -1,0 +1,292 @@
+//! # havn-exec
+//!
+//! The Havn execution node daemon. One process runs one account in one or both roles:
+//!
+//! - `execute` ([`execute`]): bonds for a compute class if asked, registers its receipt key and
+//!   capabilities (NVML GPU facts, or the CPU), sends heartbeats, and runs every job assigned to
+//!   it with the real models (`havn-executors`), storing outputs in the artifact store and
+//!   submitting a signed receipt.
+//! - `attest` ([`attest`]): checks the receipts of jobs in its committee, re-executes sampled
+//!   jobs and compares digests, and attests; as lead aggregator it batches the committee's signed
+//!   attestations.
+//!
+//! Configured by a TOML file (`--config`, see [`config`]) plus flags. Keys: `--suri` for dev, a
+//! polkadot.js keystore file (`--keystore`, password in `$HAVN_KEY_PASSWORD`) otherwise. The
+//! receipt key is a separate sr25519 key: `--receipt-suri`, by default the account key's
+//! `//receipt` derivation.
+//!
+//! See `docs/running-an-execution-node.md`.
+
+mod attest;
+mod config;
+mod execute;
+mod job;
+mod telemetry;
+
+use anyhow::Context;
+use clap::Parser;
+use config::{Config, FileConfig, Reexecute, RoleKind};
+use havn_client::{api, artifacts::ArtifactClient, keys, HavnClient, Signer};
+use havn_executors::{DeviceChoice, Engine};
+use havn_primitives::ComputeClass;
+use std::{collections::BTreeSet, path::PathBuf, sync::Arc, time::Duration};
+use telemetry::Telemetry;
+
+/// Command-line flags (each overrides the config file).
+#[derive(Debug, Parser)]
+#[command(name = "havn-exec", version, about = "Havn execution node and attestor daemon")]
+pub struct Cli {
+	/// TOML configuration file.
+	#[arg(long, env = "HAVN_EXEC_CONFIG")]
+	pub config: Option<PathBuf>,
+	/// RPC URL of the Havn node.
+	#[arg(long)]
+	pub chain: Option<String>,
+	/// Base URL of the orchestrator (artifact store and attestation pool).
+	#[arg(long)]
+	pub orchestrator: Option<String>,
+	/// Role(s) to run; repeat for both.
+	#[arg(long, value_enum)]
+	pub role: Vec<RoleKind>,
+	/// Secret URI of the account (dev and tests only).
+	#[arg(long)]
+	pub suri: Option<String>,
+	/// polkadot.js keystore file of the account; password in $HAVN_KEY_PASSWORD.
+	#[arg(long)]
+	pub keystore: Option<PathBuf>,
+	/// Secret URI of the receipt key (default: the account's `//receipt` derivation).
+	#[arg(long)]
+	pub receipt_suri: Option<String>,
+	/// Directory with the models from scripts/fetch-models.sh.
+	#[arg(long)]
+	pub models_dir: Option<PathBuf>,
+	/// Compute class to bond and register for (S, M, L, XL).
+	#[arg(long, value_parser = parse_class)]
+	pub compute_class: Option<ComputeClass>,
+	/// Bond this many HAI at start if the account holds no role.
+	#[arg(long)]
+	pub bond_hai: Option<u64>,
+	/// `cpu` or `cuda:N`.
+	#[arg(long)]
+	pub device: Option<String>,
+	/// Attest: re-execute `sampled` jobs or `always`.
+	#[arg(long, value_enum)]
+	pub reexecute: Option<Reexecute>,
+	/// Watts per busy CPU core for the energy estimate without a GPU.
+	#[arg(long)]
+	pub cpu_watts: Option<f64>,
+	/// Log format.
+	#[arg(long, default_value = "text", value_parser = ["text", "json"])]
+	pub log_format: String,
+}
+
+fn parse_class(s: &str) -> Result<ComputeClass, String> {
+	match s.to_ascii_uppercase().as_str() {
+		"S" => Ok(ComputeClass::S),
+		"M" => Ok(ComputeClass::M),
+		"L" => Ok(ComputeClass::L),
+		"XL" => Ok(ComputeClass::XL),
+		_ => Err(format!("`{s}` is not a compute class (S, M, L, XL)")),
+	}
+}
+
+/// What every task of the daemon shares.
+pub struct Shared {
+	/// The resolved configuration.
+	pub config: Config,
+	/// The chain.
+	pub client: HavnClient,
+	/// The account key.
+	pub signer: Signer,
+	/// The artifact store.
+	pub store: ArtifactClient,
+	/// The executors (models loaded once).
+	pub engine: Arc<Engine>,
+	/// Hardware facts and energy.
+	pub telemetry: Arc<Telemetry>,
+	/// HTTP client of the orchestrator's attestation pool.
+	pub http: reqwest::Client,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+	let cli = Cli::parse();
+	init_logs(&cli.log_format);
+	let file = match &cli.config {
+		Some(path) => FileConfig::load(path)?,
+		None => FileConfig::default(),
+	};
+	let config = Config::resolve(file, &cli)?;
+	let signer = match (&config.key.suri, &config.key.keystore) {
+		(Some(suri), _) => keys::signer_from_suri(suri)?,
+		(None, Some(path)) => {
+			let password = std::env::var("HAVN_KEY_PASSWORD")
+				.context("HAVN_KEY_PASSWORD must hold the keystore password")?;
+			keys::signer_from_keystore(path, &password)?
+		}
+		(None, None) => anyhow::bail!("no key configured"),
+	};
+	let receipt_key = match (&cli.receipt_suri, &config.key.suri) {
+		(Some(s), _) => keys::signer_from_suri(s)?,
+		(None, Some(s)) => keys::signer_from_suri(&format!("{s}//receipt"))?,
+		(None, None) => signer.derive([havn_client::subxt_signer::DeriveJunction::hard("receipt")]),
+	};
+	let device = match config.device.as_str() {
+		"cpu" => DeviceChoice::Cpu,
+		d => match d.strip_prefix("cuda:").and_then(|n| n.parse().ok()) {
+			Some(n) => DeviceChoice::Cuda(n),
+			None => anyhow::bail!("device must be `cpu` or `cuda:N`, not `{d}`"),
+		},
+	};
+	let engine = Arc::new(Engine::new(&config.models_dir, device)?);
+	let client = HavnClient::connect(&config.chain, Duration::from_secs(60)).await?;
+	let telemetry = Arc::new(Telemetry::probe(config.cpu_watts));
+	tracing::info!(
+		account = %keys::ss58(&keys::account_of(&signer)),
+		roles = ?config.roles,
+		device = %engine.device_name(),
+		gpu = telemetry.has_gpu(),
+		"havn-exec starting"
+	);
+	let store = ArtifactClient::new(&config.orchestrator);
+	let shared = Arc::new(Shared {
+		config,
+		client,
+		signer,
+		store,
+		engine,
+		telemetry: telemetry.clone(),
+		http: reqwest::Client::new(),
+	});
+	let executes = shared.config.roles.contains(&RoleKind::Execute);
+	let attests = shared.config.roles.contains(&RoleKind::Attest);
+	let receipt_key = Arc::new(receipt_key);
+	if executes {
+		execute::prepare(&shared, &receipt_key).await?;
+		execute::heartbeat(&shared).await.context("first heartbeat")?;
+	}
+	if attests {
+		let role = api::runtime_types::havn_primitives::Role::Validator;
+		ensure_role(&shared, role, "a validator").await?;
+	}
+	let mut started: BTreeSet<(u64, bool)> = BTreeSet::new();
+	if executes {
+		for job_id in execute::assigned_open_jobs(&shared).await? {
+			spawn_execute(&shared, &receipt_key, &telemetry, job_id, &mut started);
+		}
+	}
+	let me = keys::account_of(&shared.signer);
+	let mut blocks = shared.client.online().stream_best_blocks().await?;
+	let mut last_heartbeat = 0u64;
+	loop {
+		let next = tokio::select! {
+			b = blocks.next() => b,
+			_ = tokio::signal::ctrl_c() => {
+				tracing::info!("stopping");
+				return Ok(());
+			},
+		};
+		let Some(block) = next else {
+			anyhow::bail!("the node closed the block subscription");
+		};
+		let block = block?;
+		let number = block.number();
+		if executes && number >= last_heartbeat + execute::HEARTBEAT_EVERY {
+			last_heartbeat = number;
+			let s = shared.clone();
+			tokio::spawn(async move {
+				if let Err(e) = execute::heartbeat(&s).await {
+					tracing::warn!(error = %e, "heartbeat failed");
+				}
+			});
+		}
+		let events = block.at().await?.events().fetch().await?;
+		for ev in events.find::<api::execution_log::events::JobAssigned>() {
+			let ev = ev?;
+			if executes && ev.nodes.0.contains(&me) {
+				spawn_execute(&shared, &receipt_key, &telemetry, ev.job_id, &mut started);
+			}
+		}
+		for ev in events.find::<api::execution_log::events::JobAttesting>() {
+			let ev = ev?;
+			if attests && ev.committee.0.contains(&me) && started.insert((ev.job_id, true)) {
+				let (s, job_id, sampled) = (shared.clone(), ev.job_id, ev.sampled);
+				tokio::spawn(async move {
+					if let Err(e) = attest::attest_job(s, job_id, sampled).await {
+						tracing::error!(job_id, error = format!("{e:#}"), "attestation failed");
+					}
+				});
+			}
+		}
+	}
+}
+
+fn spawn_execute(
+	shared: &Arc<Shared>,
+	receipt_key: &Arc<Signer>,
+	telemetry: &Arc<Telemetry>,
+	job_id: u64,
+	started: &mut BTreeSet<(u64, bool)>,
+) {
+	if !started.insert((job_id, false)) {
+		return;
+	}
+	let (s, k, t) = (shared.clone(), receipt_key.clone(), telemetry.clone());
+	tokio::spawn(async move {
+		tracing::info!(job_id, "running assigned job");
+		if let Err(e) = execute::run_job(s, k, t, job_id).await {
+			tracing::error!(job_id, error = format!("{e:#}"), "job failed");
+		}
+	});
+}
+
+/// Make sure the account holds `role`: bond it when `--bond-hai` is set, otherwise wait (polling
+/// every block) until someone bonds it (`havn bond`), so a devnet can start its daemons before
+/// the demo bonds them.
+pub async fn ensure_role(
+	shared: &Shared,
+	role: api::runtime_types::havn_primitives::Role,
+	what: &str,
+) -> anyhow::Result<()> {
+	let me = keys::account_of(&shared.signer);
+	let mut announced = false;
+	loop {
+		let standing =
+			shared.client.runtime_call(api::runtime_apis().havn_api().account(me.clone())).await?;
+		match standing.role {
+			Some(r) if codec_eq(&r, &role) => return Ok(()),
+			Some(_) => {
+				anyhow::bail!("{} holds another StakeGuard role than {what}", keys::ss58(&me))
+			}
+			None if shared.config.bond_hai > 0 => {
+				let amount = u128::from(shared.config.bond_hai) * havn_primitives::HAI;
+				let call = api::tx().stake_guard().bond(role.clone(), amount);
+				shared.client.submit(&call, &shared.signer).await?;
+				tracing::info!(hai = shared.config.bond_hai, "bonded as {what}");
+			}
+			None => {
+				if !announced {
+					tracing::info!(account = %keys::ss58(&me), "waiting to be bonded as {what}");
+					announced = true;
+				}
+				tokio::time::sleep(Duration::from_secs(3)).await;
+			}
+		}
+	}
+}
+
+fn codec_eq<A: havn_client::subxt::ext::codec::Encode>(a: &A, b: &A) -> bool {
+	a.encode() == b.encode()
+}
+
+fn init_logs(format: &str) {
+	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+	let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+	let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi);
+	if format == "json" {
+		builder.json().init();
+	} else {
+		builder.init();
+	}
+}
