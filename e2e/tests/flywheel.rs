@@ -1,0 +1,255 @@
+//! The flywheel end to end: the README's main job (`scripts/devnet.sh` then `scripts/demo.sh`)
+//! on free ports, then checks of what it left on-chain, in the artifact store and over REST.
+
+use havn_client::{api, keys, HavnClient};
+use havn_e2e::{cosine, free_port, tail, workspace_root};
+use havn_primitives::{cid, royalty::RoyaltySplit, HAI};
+use serde_json::Value;
+use std::{process::Command, time::Duration};
+
+/// Stops the devnet when the test ends, however it ends.
+struct Devnet {
+	dir: std::path::PathBuf,
+	env: Vec<(String, String)>,
+}
+
+impl Devnet {
+	fn script(&self, script: &str, args: &[&str]) -> std::process::Output {
+		let mut cmd = Command::new("bash");
+		cmd.arg(workspace_root().join("scripts").join(script)).args(args);
+		for (k, v) in &self.env {
+			cmd.env(k, v);
+		}
+		cmd.output().expect("bash runs")
+	}
+}
+
+impl Drop for Devnet {
+	fn drop(&mut self) {
+		let _ = self.script("devnet.sh", &["stop"]);
+	}
+}
+
+fn logs(dir: &std::path::Path) -> String {
+	let mut out = String::new();
+	for name in
+		["node", "orchestrator", "exec-ferdie", "attest-bob", "attest-charlie", "attest-dave"]
+	{
+		out += &format!(
+			"\n--- {name}.log\n{}",
+			tail(&dir.join("logs").join(format!("{name}.log")), 25)
+		);
+	}
+	out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_settles_real_jobs_with_the_exact_split() {
+	let tmp = tempfile::tempdir().unwrap();
+	let dir = tmp.path().join("devnet");
+	let (rpc, api_port) = (free_port().unwrap(), free_port().unwrap());
+	let summary_path = tmp.path().join("demo.json");
+	let target = havn_e2e::bin_dir().parent().unwrap().to_path_buf();
+	let devnet = Devnet {
+		dir: dir.clone(),
+		env: vec![
+			("HAVN_DEVNET_DIR".into(), dir.display().to_string()),
+			("HAVN_SKIP_BUILD".into(), "1".into()),
+			("CARGO_TARGET_DIR".into(), target.display().to_string()),
+			("HAVN_RPC_PORT".into(), rpc.to_string()),
+			("HAVN_API_PORT".into(), api_port.to_string()),
+			("HAVN_PROMETHEUS_PORT".into(), free_port().unwrap().to_string()),
+			("HAVN_P2P_PORT".into(), free_port().unwrap().to_string()),
+			("HAVN_DEMO_JSON".into(), summary_path.display().to_string()),
+		],
+	};
+	let up = devnet.script("devnet.sh", &[]);
+	assert!(
+		up.status.success(),
+		"devnet.sh failed:\n{}{}{}",
+		String::from_utf8_lossy(&up.stdout),
+		String::from_utf8_lossy(&up.stderr),
+		logs(&devnet.dir)
+	);
+	let demo = devnet.script("demo.sh", &[]);
+	let demo_out = String::from_utf8_lossy(&demo.stdout).into_owned();
+	assert!(
+		demo.status.success(),
+		"demo.sh failed:\n{demo_out}{}{}",
+		String::from_utf8_lossy(&demo.stderr),
+		logs(&devnet.dir)
+	);
+	println!("{demo_out}");
+	let summary: Value =
+		serde_json::from_slice(&std::fs::read(&summary_path).unwrap()).expect("demo summary");
+	let client = HavnClient::connect(&format!("ws://127.0.0.1:{rpc}"), Duration::from_secs(30))
+		.await
+		.unwrap();
+	let rest = format!("http://127.0.0.1:{api_port}");
+	let http = reqwest::Client::new();
+	let emb_wf = summary["workflows"]["text_embedding"].as_u64().unwrap();
+	let agent_wf = summary["workflows"]["llm_agent"].as_u64().unwrap();
+	let emb_job = summary["jobs"]["embedding"].as_u64().unwrap();
+	let llm_job = summary["jobs"]["llm"].as_u64().unwrap();
+
+	// Both jobs settled, and each was sampled: the chain accepted a Valid quorum only with
+	// re-execution digests equal to the receipt's runtime hash.
+	use api::runtime_types::havn_primitives::api::JobPhase;
+	let mut fees = Vec::new();
+	for job_id in [emb_job, llm_job] {
+		let view = client.job(job_id).await.unwrap().expect("job on chain");
+		assert!(matches!(view.phase, JobPhase::Finalized), "job {job_id} is {:?}", view.phase);
+		assert!(view.sampled, "devnet samples every job for re-execution");
+		assert_eq!(view.verdicts.0, 3, "three Valid verdicts (the devnet quorum)");
+		fees.push(view.fee);
+	}
+
+	// The exact split: the creators did not transact between the snapshots, so their balance
+	// changes are exactly their shares. text-embedding has no dependencies (its upstream share
+	// goes to its creator); llm-agent depends 100% on text-embedding (its upstream share goes to
+	// text-embedding's creator).
+	let emb_split = RoyaltySplit::DEFAULT.split(fees[0]);
+	let agent_split = royalty_of("workflows/llm-agent.json").split(fees[1]);
+	assert_eq!(fees, vec![HAI, 2 * HAI], "fees are base fee × class S × 1 node");
+	let delta = |who: &str| -> i128 {
+		let b: i128 =
+			summary["before"][who]["free_balance"]["planck"].as_str().unwrap().parse().unwrap();
+		let a: i128 =
+			summary["after"][who]["free_balance"]["planck"].as_str().unwrap().parse().unwrap();
+		a - b
+	};
+	assert_eq!(
+		delta("//Creator"),
+		(emb_split.creator + emb_split.upstream + agent_split.upstream) as i128,
+		"text-embedding's creator earns its creator and upstream shares and llm-agent's upstream pool"
+	);
+	assert_eq!(delta("//Remixer"), agent_split.creator as i128, "llm-agent's creator share");
+
+	// Every job's FeePaid events add up to its fee, role by role, as the split says.
+	for (job_id, split) in [(emb_job, emb_split), (llm_job, agent_split)] {
+		let paid = fee_paid(&client, job_id).await;
+		let by_role =
+			|role: &str| paid.iter().filter(|(r, _)| r == role).map(|(_, a)| a).sum::<u128>();
+		assert_eq!(by_role("Node"), split.node, "job {job_id} node share");
+		assert_eq!(paid.iter().map(|(_, a)| a).sum::<u128>(), split.total(), "job {job_id} total");
+		assert_eq!(split.total(), if job_id == emb_job { HAI } else { 2 * HAI });
+	}
+
+	// The outputs are in the store under their CIDs, and the receipts point at them.
+	let mut docs = Vec::new();
+	for job_id in [emb_job, llm_job] {
+		let job: Value = http
+			.get(format!("{rest}/v1/jobs/{job_id}"))
+			.send()
+			.await
+			.unwrap()
+			.json()
+			.await
+			.unwrap();
+		let receipt = &job["receipts"][0];
+		let outputs_cid = receipt["outputs_cid"].as_str().expect("receipt with outputs_cid");
+		let bytes = http
+			.get(format!("{rest}/v1/artifacts/{outputs_cid}"))
+			.send()
+			.await
+			.unwrap()
+			.bytes()
+			.await
+			.unwrap();
+		cid::verify(outputs_cid, &bytes).expect("the stored outputs match their CID");
+		// The attestors' re-execution digests equal the receipt's runtime hash.
+		let runtime_hash = receipt["runtime_hash"].as_str().unwrap();
+		let attestations = job["attestations"].as_array().expect("attestations");
+		assert_eq!(attestations.len(), 3, "job {job_id}: {job}");
+		for a in attestations {
+			assert_eq!(a["verdict"], "valid");
+			assert_eq!(a["reexecution_digest"].as_str(), Some(runtime_hash), "job {job_id}");
+		}
+		docs.push(serde_json::from_slice::<Value>(&bytes).unwrap());
+	}
+
+	// The embeddings are the real model's: the paraphrases are far closer than the unrelated
+	// sentence.
+	let e = docs[0]["steps"]["embed"]["embeddings"].as_array().unwrap();
+	let v: Vec<Vec<f64>> = e
+		.iter()
+		.map(|row| row.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect())
+		.collect();
+	assert_eq!(v.len(), 3);
+	assert_eq!(v[0].len(), 384);
+	let (para, unrelated) = (cosine(&v[0], &v[1]), cosine(&v[0], &v[2]));
+	assert!(para > 0.6 && para > unrelated + 0.4, "paraphrase {para}, unrelated {unrelated}");
+
+	// The LLM answered (and the attestors reproduced it bit for bit, checked above).
+	let answer = docs[1]["steps"]["answer"]["text"].as_str().unwrap();
+	assert!(!answer.trim().is_empty(), "LLM answer is empty: {}", docs[1]);
+	assert!(docs[1]["steps"]["retrieve"]["matches"][0]["text"].as_str().unwrap().contains("Paris"));
+
+	// Earnings through the runtime API and REST agree.
+	for (wf, creator_earned) in
+		[(emb_wf, emb_split.creator + emb_split.upstream), (agent_wf, agent_split.creator)]
+	{
+		let e = client
+			.runtime_call(api::runtime_apis().havn_api().workflow_earnings(wf))
+			.await
+			.unwrap()
+			.expect("earnings");
+		assert_eq!(e.runs, 1);
+		assert_eq!(e.creator_earned, creator_earned, "workflow {wf}");
+		let body: Value = http
+			.get(format!("{rest}/v1/workflows/{wf}"))
+			.send()
+			.await
+			.unwrap()
+			.json()
+			.await
+			.unwrap();
+		let chain_view = &body["earnings"]["chain"];
+		let rest_earned: u128 =
+			chain_view["creator_earned"].as_str().unwrap_or("0").parse().unwrap();
+		assert_eq!(rest_earned, creator_earned, "REST earnings of workflow {wf}: {body}");
+		let indexed = &body["earnings"]["indexed"];
+		assert_eq!(indexed["runs"], 1, "indexed runs of workflow {wf}: {body}");
+		assert_eq!(indexed["total_fees"], chain_view["total_fees"], "workflow {wf}: {body}");
+	}
+	let emb_e = client
+		.runtime_call(api::runtime_apis().havn_api().workflow_earnings(emb_wf))
+		.await
+		.unwrap()
+		.unwrap();
+	assert_eq!(emb_e.earned_as_upstream, agent_split.upstream);
+	let creator = keys::account_of(&keys::signer_from_suri("//Creator").unwrap());
+	let standing =
+		client.runtime_call(api::runtime_apis().havn_api().account(creator)).await.unwrap();
+	assert_eq!(
+		standing.earned,
+		emb_split.creator + emb_split.upstream + agent_split.upstream,
+		"the creator's lifetime earnings"
+	);
+	drop(devnet);
+}
+
+fn royalty_of(path: &str) -> RoyaltySplit {
+	let bytes = std::fs::read(workspace_root().join(path)).unwrap();
+	havn_primitives::manifest::Manifest::parse(&bytes).unwrap().royalty_split().unwrap().unwrap()
+}
+
+/// `(role, amount)` of every `PayoutRouter::FeePaid` of `job_id`, from the block that settled it.
+async fn fee_paid(client: &HavnClient, job_id: u64) -> Vec<(String, u128)> {
+	use api::runtime_types::havn_primitives::api::JobPhase;
+	let view = client.job(job_id).await.unwrap().unwrap();
+	let block = view
+		.timeline
+		.iter()
+		.find(|(p, _)| matches!(p, JobPhase::Finalized))
+		.map(|(_, b)| *b)
+		.expect("finalized in the timeline");
+	let at = client.online().at_block(u64::from(block)).await.unwrap();
+	let events = at.events().fetch().await.unwrap();
+	events
+		.find::<api::payout_router::events::FeePaid>()
+		.map(|e| e.unwrap())
+		.filter(|e| e.job_id == job_id)
+		.map(|e| (format!("{:?}", e.role), e.amount))
+		.collect()
+}
