@@ -43,10 +43,10 @@ pub fn cid_of(bytes: &[u8]) -> String {
 /// Parse `s` as a Havn CID and return it in canonical form.
 pub fn parse(s: &str) -> Result<String, CidError> {
 	let cid = cid::Cid::try_from(s).map_err(|e| CidError::Malformed(s.into(), e.to_string()))?;
-	if cid.version() != cid::Version::V1 ||
-		cid.codec() != RAW_CODEC ||
-		cid.hash().code() != SHA2_256 ||
-		cid.hash().size() != 32
+	if cid.version() != cid::Version::V1
+		|| cid.codec() != RAW_CODEC
+		|| cid.hash().code() != SHA2_256
+		|| cid.hash().size() != 32
 	{
 		return Err(CidError::Unsupported(s.into()));
 	}
@@ -77,10 +77,7 @@ mod tests {
 	#[test]
 	fn matches_ipfs_raw_leaves() {
 		// `echo -n hello | ipfs add --cid-version 1 --raw-leaves -n`
-		assert_eq!(
-			cid_of(b"hello"),
-			"bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq"
-		);
+		assert_eq!(cid_of(b"hello"), "bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq");
 		assert_eq!(cid_of(b"hello").len(), 59);
 	}
 

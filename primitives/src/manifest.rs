@@ -204,11 +204,13 @@ pub enum ManifestError {
 impl core::fmt::Display for ManifestError {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {
-			Self::TooLarge(n) =>
-				write!(f, "manifest is {n} bytes; the limit is {MAX_MANIFEST_BYTES}"),
+			Self::TooLarge(n) => {
+				write!(f, "manifest is {n} bytes; the limit is {MAX_MANIFEST_BYTES}")
+			}
 			Self::Json(e) => write!(f, "manifest is not valid JSON for {SCHEMA_V1}: {e}"),
-			Self::UnsupportedSchema(s) =>
-				write!(f, "unsupported schema `{s}` (this build reads `{SCHEMA_V1}`)"),
+			Self::UnsupportedSchema(s) => {
+				write!(f, "unsupported schema `{s}` (this build reads `{SCHEMA_V1}`)")
+			}
 			Self::Invalid(field, why) => write!(f, "manifest field `{field}`: {why}"),
 		}
 	}
@@ -267,7 +269,10 @@ impl Manifest {
 				total = total.saturating_add(w.deconstruct());
 			}
 			if total != 1_000_000 {
-				return Err(Invalid("dependencies.weight", "weights must sum to exactly 100".into()));
+				return Err(Invalid(
+					"dependencies.weight",
+					"weights must sum to exactly 100".into(),
+				));
 			}
 			for (i, d) in self.dependencies.iter().enumerate() {
 				if self.dependencies.iter().skip(i + 1).any(|o| o.workflow == d.workflow) {
@@ -276,25 +281,23 @@ impl Manifest {
 			}
 		}
 		match self.kind {
-			WorkflowKind::Workflow if self.steps.is_empty() =>
-				return Err(Invalid("steps", "a workflow needs at least one step".into())),
-			_ => {},
+			WorkflowKind::Workflow if self.steps.is_empty() => {
+				return Err(Invalid("steps", "a workflow needs at least one step".into()))
+			}
+			_ => {}
 		}
 		if self.steps.len() > MAX_STEPS {
 			return Err(Invalid("steps", format!("at most {MAX_STEPS}")));
 		}
 		for (i, step) in self.steps.iter().enumerate() {
-			if step.id.is_empty() ||
-				step.id.len() > MAX_NAME_LEN ||
-				step.id == "input" ||
-				!step.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+			if step.id.is_empty()
+				|| step.id.len() > MAX_NAME_LEN
+				|| step.id == "input"
+				|| !step.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 			{
 				return Err(Invalid(
 					"steps.id",
-					format!(
-						"`{}`: 1 to {MAX_NAME_LEN} of [A-Za-z0-9_-], not `input`",
-						step.id
-					),
+					format!("`{}`: 1 to {MAX_NAME_LEN} of [A-Za-z0-9_-], not `input`", step.id),
 				));
 			}
 			if self.steps.iter().skip(i + 1).any(|o| o.id == step.id) {
@@ -302,11 +305,16 @@ impl Manifest {
 			}
 			let needs_model = matches!(step.executor, ExecutorKind::Embed | ExecutorKind::Llm);
 			match (&step.model, needs_model) {
-				(None, true) =>
-					return Err(Invalid("steps.model", format!("step `{}` needs a model", step.id))),
-				(Some(m), _) if m.is_empty() || m.len() > MAX_NAME_LEN =>
-					return Err(Invalid("steps.model", format!("must be 1 to {MAX_NAME_LEN} bytes"))),
-				_ => {},
+				(None, true) => {
+					return Err(Invalid("steps.model", format!("step `{}` needs a model", step.id)))
+				}
+				(Some(m), _) if m.is_empty() || m.len() > MAX_NAME_LEN => {
+					return Err(Invalid(
+						"steps.model",
+						format!("must be 1 to {MAX_NAME_LEN} bytes"),
+					))
+				}
+				_ => {}
 			}
 		}
 		Ok(())
@@ -332,10 +340,11 @@ impl Manifest {
 			validators: percent_to_permill("royalty.validators", r.validators)?,
 			treasury: percent_to_permill("royalty.treasury", r.treasury)?,
 		};
-		let total: u32 = [split.creator, split.upstream, split.node, split.validators, split.treasury]
-			.iter()
-			.map(|p| p.deconstruct())
-			.sum();
+		let total: u32 =
+			[split.creator, split.upstream, split.node, split.validators, split.treasury]
+				.iter()
+				.map(|p| p.deconstruct())
+				.sum();
 		if total != 1_000_000 {
 			return Err(ManifestError::Invalid("royalty", "shares must sum to exactly 100".into()));
 		}
@@ -408,7 +417,10 @@ mod tests {
 	#[test]
 	fn refuses_bad_json_schema_and_size() {
 		assert!(matches!(with("\"steps\"", "\"stepz\""), Err(ManifestError::Json(_))));
-		assert!(matches!(with("\"executor\": \"embed\"", "\"executor\": \"shell\""), Err(ManifestError::Json(_))));
+		assert!(matches!(
+			with("\"executor\": \"embed\"", "\"executor\": \"shell\""),
+			Err(ManifestError::Json(_))
+		));
 		assert!(matches!(
 			with("havn.workflow/v1", "havn.workflow/v9"),
 			Err(ManifestError::UnsupportedSchema(_))
