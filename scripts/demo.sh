@@ -85,7 +85,7 @@ python3 - "$HAVN_ORCHESTRATOR" <<'PY'
 import json, sys, time, urllib.request
 base = sys.argv[1]
 health = lambda: json.load(urllib.request.urlopen(base + "/health"))
-target = health()["finalized_block"] + 2
+target = (health().get("finalized_block") or 0) + 2
 for _ in range(120):
     h = health()
     if (h.get("indexed_block") or 0) >= target:

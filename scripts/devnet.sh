@@ -80,8 +80,12 @@ echo "havn-node: ws://127.0.0.1:$rpc_port"
 
 chain="ws://127.0.0.1:$rpc_port"
 api="http://127.0.0.1:$api_port"
-"$bin/havn" --chain "$chain" --orchestrator "$api" --suri //Alice dev set-params \
-  --quorum-size 3 --committee-size 3 --reexecution-percent 100 >"$dir/logs/set-params.log" 2>&1
+if ! "$bin/havn" --chain "$chain" --orchestrator "$api" --suri //Alice dev set-params \
+  --quorum-size 3 --committee-size 3 --reexecution-percent 100 >"$dir/logs/set-params.log" 2>&1; then
+  echo "devnet: havn dev set-params failed:" >&2
+  cat "$dir/logs/set-params.log" >&2
+  exit 1
+fi
 
 start orchestrator "$bin/havn-orchestrator" --rpc-url "$chain" --listen "127.0.0.1:$api_port" \
   --data-dir "$dir/orchestrator" --relay-suri //Eve --poll-ms 1000
@@ -94,7 +98,8 @@ start exec-ferdie "$bin/havn-exec" "${exec_common[@]}" --role execute --suri //F
 for v in Bob Charlie Dave; do
   start "attest-${v,,}" "$bin/havn-exec" "${exec_common[@]}" --role attest --suri "//$v"
 done
-sleep 2
+# The daemons load models lazily; give them a moment to connect and check their keys.
+sleep 5
 for f in "$dir"/pids/*.pid; do
   if ! kill -0 "$(cat "$f")" 2>/dev/null; then
     name="$(basename "$f" .pid)"

@@ -83,6 +83,9 @@ impl ArtifactClient {
 			.await
 			.map_err(|e| ClientError::Artifact(format!("download {cid}: {e}")))?;
 		let status = resp.status();
+		if status == reqwest::StatusCode::NOT_FOUND {
+			return Err(ClientError::ArtifactNotFound(cid));
+		}
 		if !status.is_success() {
 			return Err(ClientError::Artifact(format!("download {cid}: HTTP {status}")));
 		}
@@ -98,7 +101,7 @@ impl ArtifactClient {
 			}
 			bytes.extend_from_slice(&chunk);
 		}
-		cid::verify(&cid, &bytes).map_err(|e| ClientError::Artifact(e.to_string()))?;
+		cid::verify(&cid, &bytes).map_err(|_| ClientError::ArtifactMismatch(cid.clone()))?;
 		Ok(bytes)
 	}
 

@@ -37,9 +37,15 @@ pub enum ClientError {
 	/// An account that is neither SS58 nor 0x-hex of 32 bytes.
 	#[error("`{0}` is not an account (SS58 or 0x + 64 hex digits)")]
 	BadAccount(String),
-	/// An artifact store request failed.
+	/// An artifact store request failed (unreachable, refused, or bytes that do not match).
 	#[error("artifact store: {0}")]
 	Artifact(String),
+	/// The store served bytes that do not hash to the CID asked for.
+	#[error("artifact store served content that does not match {0}")]
+	ArtifactMismatch(String),
+	/// The store answered that it does not hold this CID (HTTP 404).
+	#[error("artifact store does not hold {0}")]
+	ArtifactNotFound(String),
 }
 
 impl ClientError {

@@ -36,7 +36,7 @@ async fn bad_input_is_refused_with_nothing_written() {
 	.await
 	.unwrap_or_else(|e| panic!("{e}\n{}", orch.tail(30)));
 	let next_workflow = || async {
-		let at = client.online().at_current_block().await.unwrap();
+		let at = client.at_best().await.unwrap();
 		at.storage()
 			.fetch(api::storage().workflow_registry().next_workflow_id(), ())
 			.await

@@ -165,6 +165,11 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 			assert_eq!(a["verdict"], "valid");
 			assert_eq!(a["reexecution_digest"].as_str(), Some(runtime_hash), "job {job_id}");
 		}
+		// The lead aggregator batched (at least its own and one pooled attestation).
+		assert!(
+			attestations.iter().filter(|a| a["batched_by"].is_string()).count() >= 2,
+			"job {job_id}: the lead aggregator did not batch: {job}"
+		);
 		docs.push(serde_json::from_slice::<Value>(&bytes).unwrap());
 	}
 

@@ -15,6 +15,9 @@
 //!    signed attestations from the orchestrator's pool and submits them in one
 //!    `ExecutionLog::submit_attestations`; the others post theirs to the pool, and submit it
 //!    directly with `ExecutionLog::attest` if it is not on-chain within `FALLBACK_BLOCKS`.
+//!
+//! On a `JobChallenged` event naming it in the adjudication committee, the validator always
+//! re-executes and submits its verdict directly.
 
 use crate::{job, Shared};
 use anyhow::{anyhow, Context};
@@ -28,6 +31,15 @@ pub const FALLBACK_BLOCKS: u64 = 4;
 /// Block time, ms (3 s slots).
 const BLOCK_MS: u64 = 3_000;
 
+/// Which committee this validator sits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+	/// The attestation committee: attestations may go through the lead aggregator.
+	Attestation,
+	/// The adjudication committee of a challenge: always re-execute, attest directly.
+	Adjudication,
+}
+
 /// A checked receipt: its node, the receipt, whether its signature verified.
 struct Checked {
 	receipt: Receipt,
@@ -36,7 +48,12 @@ struct Checked {
 }
 
 /// Attest one job whose committee holds this validator.
-pub async fn attest_job(shared: Arc<Shared>, job_id: u64, sampled: bool) -> anyhow::Result<()> {
+pub async fn attest_job(
+	shared: Arc<Shared>,
+	job_id: u64,
+	sampled: bool,
+	stage: Stage,
+) -> anyhow::Result<()> {
 	let facts = job::facts(&shared.client, job_id).await?;
 	let genesis = shared.client.genesis_hash();
 	let mut checked = Vec::new();
@@ -48,14 +65,18 @@ pub async fn attest_job(shared: Arc<Shared>, job_id: u64, sampled: bool) -> anyh
 	for c in checked.iter().filter(|c| !c.valid) {
 		tracing::warn!(job_id, reason = c.why.as_deref().unwrap_or(""), "receipt refused");
 	}
-	let reference = reference_hash(&checked);
+	let reference = reference_hash(&facts.receipts);
 	let reexecute = sampled || shared.config.reexecute == crate::config::Reexecute::Always;
 	let (verdict, digest) = if !all_valid {
 		(Verdict::Invalid, None)
 	} else if reexecute {
 		let run =
 			job::run(shared.engine.clone(), &shared.store, &facts).await.context("re-executing")?;
-		let agrees = Some(run.runtime_hash) == reference;
+		let agrees = Some(run.runtime_hash) == reference
+			&& checked.iter().any(|c| {
+				c.receipt.runtime_hash == run.runtime_hash
+					&& c.receipt.outputs_cid.as_slice() == run.outputs_cid.as_bytes()
+			});
 		tracing::info!(
 			job_id,
 			ours = ?run.runtime_hash,
@@ -72,6 +93,12 @@ pub async fn attest_job(shared: Arc<Shared>, job_id: u64, sampled: bool) -> anyh
 		(Verdict::Valid, None)
 	};
 	let attestation = Attestation { job_id, verdict, reexecution_digest: digest };
+	if stage == Stage::Adjudication {
+		let call = api::tx().execution_log().attest(recode(&attestation)?);
+		shared.client.submit(&call, &shared.signer).await?;
+		tracing::info!(job_id, ?verdict, "adjudication verdict submitted");
+		return Ok(());
+	}
 	let signature = shared.signer.sign(&attestation.signing_payload(genesis));
 	submit(&shared, attestation, signature).await
 }
@@ -114,23 +141,98 @@ async fn check_receipt(
 	if let Err(e) = cid::parse(&cid_text) {
 		return Ok(refuse(format!("outputs CID: {e}")));
 	}
-	if let Err(e) = shared.store.download(&cid_text).await {
-		return Ok(refuse(format!("outputs not retrievable: {e}")));
+	let outputs = match shared.store.download(&cid_text).await {
+		Ok(bytes) => bytes,
+		// The node never stored what it signed for.
+		Err(ClientError::ArtifactNotFound(_)) => {
+			return Ok(refuse("outputs are not in the artifact store".into()))
+		}
+		// The store is unreachable, failing or serving wrong bytes: that is no fault of the node,
+		// so no verdict yet (the caller retries).
+		Err(e) => return Err(e).context("fetching the outputs"),
+	};
+	let expected = havn_primitives::receipt::runtime_hash(
+		facts.manifest_hash,
+		facts.input_digest,
+		&outputs,
+		havn_executors::EXECUTOR_VERSION,
+	);
+	if expected != receipt.runtime_hash {
+		return Ok(refuse("runtime_hash does not cover the stored outputs".into()));
 	}
 	Ok(Checked { receipt, valid: true, why: None })
 }
 
-/// The most common runtime hash (earliest wins a tie), as the chain computes it.
-fn reference_hash(checked: &[Checked]) -> Option<Digest> {
+/// The most common runtime hash of `receipts` (in the chain's acceptance order; the earliest
+/// receipt wins a tie), exactly as `Job::reference_hash` computes it on-chain.
+pub fn reference_hash<A>(receipts: &[(A, Digest)]) -> Option<Digest> {
 	let mut best: Option<(Digest, usize)> = None;
-	for c in checked {
-		let h = c.receipt.runtime_hash;
-		let n = checked.iter().filter(|o| o.receipt.runtime_hash == h).count();
+	for (_, h) in receipts {
+		let n = receipts.iter().filter(|(_, o)| o == h).count();
 		if best.map(|(_, m)| n > m).unwrap_or(true) {
-			best = Some((h, n));
+			best = Some((*h, n));
 		}
 	}
 	best.map(|(h, _)| h)
+}
+
+/// How many of the most recent job ids a rescan looks at.
+pub const SCAN_WINDOW: u64 = 64;
+
+/// Work a daemon owes, found by [`open_work`].
+#[derive(Default)]
+pub struct OpenWork {
+	/// Assigned jobs naming this account without its receipt.
+	pub to_execute: Vec<u64>,
+	/// `(job_id, sampled, stage)` of committees holding this account without its verdict.
+	pub to_attest: Vec<(u64, bool, Stage)>,
+}
+
+/// Scan the last [`SCAN_WINDOW`] jobs at the best block for work `me` owes. (Job deadlines
+/// are bounded, so open jobs are recent ones.)
+pub async fn open_work(shared: &Shared, me: &AccountId32) -> anyhow::Result<OpenWork> {
+	use api::runtime_types::havn_primitives::api::JobPhase;
+	let at = shared.client.at_best().await?;
+	let next = at
+		.storage()
+		.fetch(api::storage().execution_log().next_job_id(), ())
+		.await
+		.map_err(ClientError::subxt)?
+		.decode()
+		.map_err(ClientError::subxt)?;
+	let mut work = OpenWork::default();
+	for job_id in next.saturating_sub(SCAN_WINDOW)..next {
+		let Some(job) = at
+			.storage()
+			.try_fetch(api::storage().execution_log().jobs(), (job_id,))
+			.await
+			.map_err(ClientError::subxt)?
+		else {
+			continue;
+		};
+		let job = job.decode().map_err(ClientError::subxt)?;
+		match job.phase {
+			JobPhase::Assigned
+				if job.nodes.0.contains(me) && !job.receipts.0.iter().any(|(n, _)| n == me) =>
+			{
+				work.to_execute.push(job_id)
+			}
+			JobPhase::Attesting
+				if job.committee.0.contains(me) && !job.verdicts.0.iter().any(|(v, _)| v == me) =>
+			{
+				work.to_attest.push((job_id, job.sampled, Stage::Attestation))
+			}
+			JobPhase::Challenged => {
+				if let Some(c) = &job.challenge {
+					if c.committee.0.contains(me) && !c.verdicts.0.iter().any(|(v, _)| v == me) {
+						work.to_attest.push((job_id, true, Stage::Adjudication));
+					}
+				}
+			}
+			_ => {}
+		}
+	}
+	Ok(work)
 }
 
 /// The JSON the orchestrator's attestation pool takes.
@@ -163,7 +265,7 @@ async fn submit(
 			Verdict::Valid => "valid".into(),
 			Verdict::Invalid => "invalid".into(),
 		},
-		reexecution_digest: attestation.reexecution_digest.map(|d| format!("{d:?}")),
+		reexecution_digest: attestation.reexecution_digest.map(|d| format!("0x{}", hex::encode(d))),
 		signature: format!("0x{}", hex::encode(signature.0)),
 	};
 	if lead.as_ref() == Some(&me) {
@@ -194,7 +296,13 @@ async fn submit(
 		}
 	}
 	tracing::info!(job_id, "lead did not batch in time: attesting directly");
-	let call = api::tx().execution_log().attest(recode(&attestation)?);
+	attest_directly(shared, &attestation).await
+}
+
+/// `ExecutionLog::attest` with this validator's own verdict; a job already decided, or a
+/// verdict already in (through a batch), is not an error.
+async fn attest_directly(shared: &Shared, attestation: &Attestation) -> anyhow::Result<()> {
+	let call = api::tx().execution_log().attest(recode(attestation)?);
 	match shared.client.submit(&call, &shared.signer).await {
 		Ok(_) => Ok(()),
 		Err(e)
@@ -228,6 +336,10 @@ async fn decided_or_attested(
 }
 
 /// As the lead: wait briefly for the committee's pooled attestations, then batch them with ours.
+///
+/// The chain applies a batch all or nothing, so only items that can land go in: signed by a
+/// committee member, without a verdict on-chain yet, and no more than the quorum still needs.
+/// If the batch fails anyway (a verdict landed meanwhile, say), the lead attests directly.
 async fn lead_batch(
 	shared: &Shared,
 	attestation: Attestation,
@@ -250,20 +362,63 @@ async fn lead_batch(
 		}
 		tokio::time::sleep(Duration::from_millis(BLOCK_MS)).await;
 	}
-	let mut batch = vec![(me.clone(), recode(&attestation)?, multisig(signature))];
+	let (already, needed) = verdict_state(shared, job_id).await?;
+	let mut batch = Vec::new();
+	if !already.contains(&me) {
+		batch.push((me.clone(), recode(&attestation)?, multisig(signature)));
+	}
 	for p in pooled {
 		match decode_item(&p) {
-			Ok(item) => batch.push(item),
+			Ok(item) if committee.contains(&item.0) && !already.contains(&item.0) => {
+				if !batch.iter().any(|(v, ..)| v == &item.0) {
+					batch.push(item);
+				}
+			}
+			Ok(_) => {}
 			Err(e) => tracing::warn!(job_id, error = %e, "skipping a malformed pooled attestation"),
 		}
+	}
+	batch.truncate(needed.max(1));
+	if batch.is_empty() {
+		return Ok(());
 	}
 	let count = batch.len();
 	let call = api::tx().execution_log().submit_attestations(
 		api::runtime_types::bounded_collections::bounded_vec::BoundedVec(batch),
 	);
-	shared.client.submit(&call, &shared.signer).await?;
-	tracing::info!(job_id, count, "submitted the attestation batch as lead aggregator");
-	Ok(())
+	match shared.client.submit(&call, &shared.signer).await {
+		Ok(_) => {
+			tracing::info!(job_id, count, "submitted the attestation batch as lead aggregator");
+			Ok(())
+		}
+		Err(e) => {
+			tracing::warn!(job_id, error = %e, "batch refused; attesting directly");
+			attest_directly(shared, &attestation).await
+		}
+	}
+}
+
+/// Validators with a verdict on `job_id` at the best block, and how many more verdicts the
+/// quorum needs (0 once the job left `Attesting`).
+async fn verdict_state(shared: &Shared, job_id: u64) -> anyhow::Result<(Vec<AccountId32>, usize)> {
+	use api::runtime_types::havn_primitives::api::JobPhase;
+	let at = shared.client.at_best().await?;
+	let job = at
+		.storage()
+		.try_fetch(api::storage().execution_log().jobs(), (job_id,))
+		.await
+		.map_err(ClientError::subxt)?;
+	let Some(job) = job else { return Ok((Vec::new(), 0)) };
+	let job = job.decode().map_err(ClientError::subxt)?;
+	if !matches!(job.phase, JobPhase::Attesting) {
+		return Ok((Vec::new(), 0));
+	}
+	let quorum = at
+		.constants()
+		.entry(api::constants().execution_log().quorum_size())
+		.map_err(ClientError::subxt)? as usize;
+	let voted: Vec<AccountId32> = job.verdicts.0.iter().map(|(v, _)| v.clone()).collect();
+	Ok((voted.clone(), quorum.saturating_sub(voted.len()).max(1)))
 }
 
 /// The pooled attestations of `job_id` not yet on-chain (empty if the pool is unreachable).
@@ -314,4 +469,62 @@ fn parse_digest(h: &str) -> anyhow::Result<Digest> {
 		.try_into()
 		.map_err(|_| anyhow!("digest is not 32 bytes"))?;
 	Ok(Digest::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn h(b: u8) -> Digest {
+		Digest::repeat_byte(b)
+	}
+
+	#[test]
+	fn reference_hash_follows_the_chain_order() {
+		// Most common wins.
+		assert_eq!(reference_hash(&[(1, h(1)), (2, h(2)), (3, h(2))]), Some(h(2)));
+		// A tie goes to the earliest receipt the chain accepted, whatever the node order.
+		assert_eq!(reference_hash(&[(2, h(2)), (1, h(1))]), Some(h(2)));
+		assert_eq!(reference_hash(&[(1, h(1)), (2, h(2))]), Some(h(1)));
+		assert_eq!(reference_hash::<u8>(&[]), None);
+	}
+
+	#[test]
+	fn pool_items_round_trip_and_bad_ones_are_refused() {
+		let bob = keys::signer_from_suri("//Bob").unwrap();
+		let attestation =
+			Attestation { job_id: 7, verdict: Verdict::Valid, reexecution_digest: Some(h(9)) };
+		let sig = bob.sign(&attestation.signing_payload(h(0)));
+		let item = PoolItem {
+			validator: keys::ss58(&keys::account_of(&bob)),
+			job_id: 7,
+			verdict: "valid".into(),
+			reexecution_digest: Some(format!("0x{}", hex::encode(h(9)))),
+			signature: format!("0x{}", hex::encode(sig.0)),
+		};
+		// The JSON has exactly the orchestrator's `AttestationRequest` fields.
+		let json = serde_json::to_value(&item).unwrap();
+		let mut keys_of: Vec<&str> = json.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+		keys_of.sort();
+		assert_eq!(keys_of, ["job_id", "reexecution_digest", "signature", "validator", "verdict"]);
+		let (validator, generated, signature) = decode_item(&item).unwrap();
+		assert_eq!(validator, keys::account_of(&bob));
+		assert_eq!(recode::<_, Attestation>(&generated).unwrap(), attestation);
+		let api::runtime_types::sp_runtime::MultiSignature::Sr25519(bytes) = signature else {
+			panic!("not sr25519")
+		};
+		assert_eq!(bytes, sig.0);
+		for bad in [
+			PoolItem { verdict: "maybe".into(), ..clone(&item) },
+			PoolItem { signature: "0x00".into(), ..clone(&item) },
+			PoolItem { reexecution_digest: Some("0x12".into()), ..clone(&item) },
+			PoolItem { validator: "bob".into(), ..clone(&item) },
+		] {
+			assert!(decode_item(&bad).is_err());
+		}
+	}
+
+	fn clone(p: &PoolItem) -> PoolItem {
+		serde_json::from_value(serde_json::to_value(p).unwrap()).unwrap()
+	}
 }

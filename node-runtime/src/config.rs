@@ -3,7 +3,7 @@
 //! ```toml
 //! chain = "ws://127.0.0.1:9944"          # the Havn node's RPC
 //! orchestrator = "http://127.0.0.1:8080" # artifact store and attestation pool
-//! roles = ["execute"]                    # and/or "attest"
+//! roles = ["execute"]                    # or ["attest"] (one role per account)
 //! models_dir = "models"                  # from scripts/fetch-models.sh
 //! compute_class = "S"                    # S, M, L or XL
 //! bond_hai = 2000                        # bond this much if the account has no role yet
@@ -120,7 +120,13 @@ impl Config {
 			flags.role.clone()
 		};
 		if roles.is_empty() {
-			bail!("no role: pass --role execute and/or --role attest");
+			bail!("no role: pass --role execute or --role attest");
+		}
+		if roles.contains(&RoleKind::Execute) && roles.contains(&RoleKind::Attest) {
+			bail!(
+				"an account holds one StakeGuard role: run one havn-exec per account, with \
+				 --role execute (a node's key) or --role attest (a validator's key)"
+			);
 		}
 		let cpu_watts = flags.cpu_watts.or(file.cpu_watts).unwrap_or(15.0);
 		if !(cpu_watts > 0.0 && cpu_watts < 10_000.0) {
@@ -150,5 +156,48 @@ impl Config {
 			cpu_watts,
 			key,
 		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::Parser;
+
+	fn resolve(args: &[&str], file: &str) -> anyhow::Result<Config> {
+		let cli =
+			crate::Cli::try_parse_from(std::iter::once("havn-exec").chain(args.iter().copied()))?;
+		Config::resolve(toml::from_str(file)?, &cli)
+	}
+
+	#[test]
+	fn flags_override_the_file() {
+		let file = "chain = \"ws://h:1\"\nroles = [\"attest\"]\ncompute_class = \"M\"\n[key]\nsuri = \"//Bob\"\n";
+		let c = resolve(&[], file).unwrap();
+		assert_eq!(
+			(c.chain.as_str(), c.roles.clone(), c.compute_class),
+			("ws://h:1", vec![RoleKind::Attest], ComputeClass::M)
+		);
+		let c =
+			resolve(&["--chain", "ws://x:2", "--compute-class", "xl", "--role", "execute"], file)
+				.unwrap();
+		assert_eq!(
+			(c.chain.as_str(), c.roles.clone(), c.compute_class),
+			("ws://x:2", vec![RoleKind::Execute], ComputeClass::XL)
+		);
+		assert_eq!(c.key.suri.as_deref(), Some("//Bob"));
+	}
+
+	#[test]
+	fn refuses_what_cannot_work() {
+		let key = "[key]\nsuri = \"//Bob\"\n";
+		let err = |args: &[&str], file: &str| resolve(args, file).unwrap_err().to_string();
+		assert!(
+			err(&["--role", "execute", "--role", "attest"], key).contains("one StakeGuard role")
+		);
+		assert!(err(&[], "").contains("no key"));
+		assert!(err(&["--cpu-watts", "0"], key).contains("cpu_watts"));
+		assert!(err(&[], "colour = 1\n").contains("unknown field"));
+		assert!(resolve(&["--compute-class", "XXL"], key).is_err());
 	}
 }

@@ -8,12 +8,14 @@
 //!    job already assigned to it, fetch and verify the manifest and inputs, run the steps,
 //!    store the outputs in the artifact store, sign the receipt with the receipt key and submit
 //!    it.
+//! 4. A job of this node's class that no relay routes within `RelayTimeout` blocks (the
+//!    orchestrator may be down) is claimed with `ExecutionLog::claim`.
 
 use crate::{job, telemetry::Telemetry, Shared};
 use anyhow::Context;
-use havn_client::{api, convert::recode, keys, ClientError, Signer};
+use havn_client::{api, convert::recode, ClientError, Signer};
 use havn_primitives::{cid, Receipt};
-use std::{collections::BTreeSet, sync::Arc};
+use std::sync::Arc;
 
 /// Blocks between heartbeats (StakeGuard's `HeartbeatEpoch` is 100 blocks).
 pub const HEARTBEAT_EVERY: u64 = 25;
@@ -75,9 +77,11 @@ pub async fn run_job(
 	job_id: u64,
 ) -> anyhow::Result<()> {
 	let facts = job::facts(&shared.client, job_id).await?;
+	let slot = shared.runs.acquire().await?;
 	let meter = telemetry.start();
 	let run = job::run(shared.engine.clone(), &shared.store, &facts).await?;
 	let (latency_ms, energy_mj) = telemetry.finish(meter);
+	drop(slot);
 	for blob in &run.output.blobs {
 		shared.store.upload(blob.bytes.clone(), &blob.media_type).await?;
 	}
@@ -105,26 +109,23 @@ pub async fn run_job(
 	Ok(())
 }
 
-/// Open jobs already assigned to this node (picked up at start).
-pub async fn assigned_open_jobs(shared: &Shared) -> anyhow::Result<BTreeSet<u64>> {
-	let me = keys::account_of(&shared.signer);
-	let at = shared.client.at_best().await?;
-	let mut iter = at
-		.storage()
-		.iter(api::storage().execution_log().jobs(), ())
-		.await
-		.map_err(ClientError::subxt)?;
-	let mut open = BTreeSet::new();
-	while let Some(entry) = iter.next().await {
-		let entry = entry.map_err(ClientError::subxt)?;
-		let (job_id,) =
-			entry.key().map_err(ClientError::subxt)?.decode().map_err(ClientError::subxt)?;
-		let job = entry.value().decode().map_err(ClientError::subxt)?;
-		use api::runtime_types::havn_primitives::api::JobPhase;
-		let mine = job.nodes.0.contains(&me) && !job.receipts.0.iter().any(|(n, _)| n == &me);
-		if mine && matches!(job.phase, JobPhase::Assigned) {
-			open.insert(job_id);
+/// Claim `job_id` after the relay timeout; the `JobAssigned` that completes the claim starts the
+/// run. Refusals other than "too early" are final (another node took it, or this node is not
+/// eligible for it).
+pub async fn claim(shared: &Shared, job_id: u64) {
+	for _ in 0..20 {
+		match shared.client.submit(&api::tx().execution_log().claim(job_id), &shared.signer).await {
+			Ok(_) => {
+				tracing::info!(job_id, "claimed a job no relay routed");
+				return;
+			}
+			Err(e) if e.dispatch_error() == Some("ExecutionLog::RelayWindowOpen") => {
+				tokio::time::sleep(std::time::Duration::from_secs(3)).await
+			}
+			Err(e) => {
+				tracing::debug!(job_id, error = %e, "not claiming");
+				return;
+			}
 		}
 	}
-	Ok(open)
 }

@@ -28,6 +28,8 @@ pub struct JobFacts {
 	pub manifest_uri: String,
 	/// The job's nodes.
 	pub nodes: Vec<AccountId32>,
+	/// `(node, runtime_hash)` of the receipts in, in the order the chain accepted them.
+	pub receipts: Vec<(AccountId32, Digest)>,
 }
 
 /// A finished run.
@@ -68,6 +70,7 @@ pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFact
 		manifest_uri: String::from_utf8(workflow.manifest_uri.0)
 			.context("manifest URI is not UTF-8")?,
 		nodes: job.nodes.0,
+		receipts: job.receipts.0,
 	})
 }
 

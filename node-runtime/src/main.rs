@@ -1,6 +1,6 @@
 //! # havn-exec
 //!
-//! The Havn execution node daemon. One process runs one account in one or both roles:
+//! The Havn execution node daemon. One process runs one account in one of two roles:
 //!
 //! - `execute` ([`execute`]): bonds for a compute class if asked, registers its receipt key and
 //!   capabilities (NVML GPU facts, or the CPU), sends heartbeats, and runs every job assigned to
@@ -9,6 +9,8 @@
 //! - `attest` ([`attest`]): checks the receipts of jobs in its committee, re-executes sampled
 //!   jobs and compares digests, and attests; as lead aggregator it batches the committee's signed
 //!   attestations.
+//!
+//! One account holds one StakeGuard role, so a process runs one role.
 //!
 //! Configured by a TOML file (`--config`, see [`config`]) plus flags. Keys: `--suri` for dev, a
 //! polkadot.js keystore file (`--keystore`, password in `$HAVN_KEY_PASSWORD`) otherwise. The
@@ -106,6 +108,9 @@ pub struct Shared {
 	pub telemetry: Arc<Telemetry>,
 	/// HTTP client of the orchestrator's attestation pool.
 	pub http: reqwest::Client,
+	/// One run at a time (executions and re-executions), so that each job gets the whole device
+	/// and its latency and energy figures are its own.
+	pub runs: tokio::sync::Semaphore,
 }
 
 #[tokio::main]
@@ -126,10 +131,9 @@ async fn main() -> anyhow::Result<()> {
 		}
 		(None, None) => anyhow::bail!("no key configured"),
 	};
-	let receipt_key = match (&cli.receipt_suri, &config.key.suri) {
-		(Some(s), _) => keys::signer_from_suri(s)?,
-		(None, Some(s)) => keys::signer_from_suri(&format!("{s}//receipt"))?,
-		(None, None) => signer.derive([havn_client::subxt_signer::DeriveJunction::hard("receipt")]),
+	let receipt_key = match &cli.receipt_suri {
+		Some(s) => keys::signer_from_suri(s)?,
+		None => signer.derive([havn_client::subxt_signer::DeriveJunction::hard("receipt")]),
 	};
 	let device = match config.device.as_str() {
 		"cpu" => DeviceChoice::Cpu,
@@ -157,6 +161,7 @@ async fn main() -> anyhow::Result<()> {
 		engine,
 		telemetry: telemetry.clone(),
 		http: reqwest::Client::new(),
+		runs: tokio::sync::Semaphore::new(1),
 	});
 	let executes = shared.config.roles.contains(&RoleKind::Execute);
 	let attests = shared.config.roles.contains(&RoleKind::Attest);
@@ -169,75 +174,228 @@ async fn main() -> anyhow::Result<()> {
 		let role = api::runtime_types::havn_primitives::Role::Validator;
 		ensure_role(&shared, role, "a validator").await?;
 	}
-	let mut started: BTreeSet<(u64, bool)> = BTreeSet::new();
-	if executes {
-		for job_id in execute::assigned_open_jobs(&shared).await? {
-			spawn_execute(&shared, &receipt_key, &telemetry, job_id, &mut started);
+	let relay_timeout = u64::from(
+		shared
+			.client
+			.online()
+			.at_current_block()
+			.await?
+			.constants()
+			.entry(api::constants().execution_log().relay_timeout())?,
+	);
+	let daemon = Daemon {
+		me: keys::account_of(&shared.signer),
+		shared,
+		receipt_key,
+		telemetry,
+		executes,
+		attests,
+		started: Default::default(),
+		relay_timeout,
+	};
+	daemon.run().await
+}
+
+/// The event loop of both roles.
+struct Daemon {
+	shared: Arc<Shared>,
+	receipt_key: Arc<Signer>,
+	telemetry: Arc<Telemetry>,
+	me: havn_client::AccountId,
+	executes: bool,
+	attests: bool,
+	/// Jobs being worked on: `(job_id, role)` where role is `false` for execute, `true` for
+	/// attest. A task removes its entry when it fails, so the next rescan retries the job.
+	started: Arc<std::sync::Mutex<BTreeSet<(u64, bool)>>>,
+	relay_timeout: u64,
+}
+
+/// Blocks between rescans of the chain for work this daemon should be doing (jobs assigned or
+/// committees joined while it was down or while a block was skipped, and failed tasks).
+const RESCAN_EVERY: u64 = 10;
+
+impl Daemon {
+	async fn run(self) -> anyhow::Result<()> {
+		// Subscribe first, then scan: work appearing in between is seen twice, never missed
+		// (`started` removes duplicates).
+		let mut blocks = self.shared.client.online().stream_best_blocks().await?;
+		self.rescan().await;
+		let mut last_heartbeat = 0u64;
+		let mut last_rescan = 0u64;
+		// Jobs seen submitted and not yet routed, with the block they were seen in.
+		let mut unrouted: std::collections::BTreeMap<u64, u64> = Default::default();
+		loop {
+			let next = tokio::select! {
+				b = blocks.next() => b,
+				_ = tokio::signal::ctrl_c() => {
+					tracing::info!("stopping");
+					return Ok(());
+				},
+			};
+			let block = match next {
+				Some(Ok(block)) => block,
+				Some(Err(e)) => {
+					tracing::warn!(error = %e, "block stream error; resubscribing");
+					blocks = self.resubscribe().await;
+					continue;
+				}
+				None => {
+					tracing::warn!("the node closed the block subscription; resubscribing");
+					blocks = self.resubscribe().await;
+					continue;
+				}
+			};
+			let number = block.number();
+			if self.executes && number >= last_heartbeat + execute::HEARTBEAT_EVERY {
+				last_heartbeat = number;
+				let s = self.shared.clone();
+				tokio::spawn(async move {
+					if let Err(e) = execute::heartbeat(&s).await {
+						tracing::warn!(error = %e, "heartbeat failed");
+					}
+				});
+			}
+			if number >= last_rescan + RESCAN_EVERY {
+				last_rescan = number;
+				self.rescan().await;
+			}
+			if let Err(e) = self.on_block(&block, number, &mut unrouted).await {
+				// One undecodable block must not stop the daemon; the rescan catches up.
+				tracing::warn!(block = number, error = format!("{e:#}"), "skipping a block");
+			}
 		}
 	}
-	let me = keys::account_of(&shared.signer);
-	let mut blocks = shared.client.online().stream_best_blocks().await?;
-	let mut last_heartbeat = 0u64;
-	loop {
-		let next = tokio::select! {
-			b = blocks.next() => b,
-			_ = tokio::signal::ctrl_c() => {
-				tracing::info!("stopping");
-				return Ok(());
-			},
-		};
-		let Some(block) = next else {
-			anyhow::bail!("the node closed the block subscription");
-		};
-		let block = block?;
-		let number = block.number();
-		if executes && number >= last_heartbeat + execute::HEARTBEAT_EVERY {
-			last_heartbeat = number;
-			let s = shared.clone();
-			tokio::spawn(async move {
-				if let Err(e) = execute::heartbeat(&s).await {
-					tracing::warn!(error = %e, "heartbeat failed");
+
+	async fn resubscribe(&self) -> havn_client::subxt::client::Blocks<havn_client::HavnConfig> {
+		loop {
+			match self.shared.client.online().stream_best_blocks().await {
+				Ok(b) => return b,
+				Err(e) => {
+					tracing::warn!(error = %e, "cannot resubscribe yet");
+					tokio::time::sleep(Duration::from_secs(3)).await;
 				}
-			});
+			}
 		}
+	}
+
+	async fn on_block(
+		&self,
+		block: &havn_client::subxt::client::Block<havn_client::HavnConfig>,
+		number: u64,
+		unrouted: &mut std::collections::BTreeMap<u64, u64>,
+	) -> anyhow::Result<()> {
 		let events = block.at().await?.events().fetch().await?;
 		for ev in events.find::<api::execution_log::events::JobAssigned>() {
 			let ev = ev?;
-			if executes && ev.nodes.0.contains(&me) {
-				spawn_execute(&shared, &receipt_key, &telemetry, ev.job_id, &mut started);
+			unrouted.remove(&ev.job_id);
+			if self.executes && ev.nodes.0.contains(&self.me) {
+				self.spawn_execute(ev.job_id);
+			}
+		}
+		if self.executes {
+			for ev in events.find::<api::execution_log::events::JobSubmitted>() {
+				let ev = ev?;
+				let class: ComputeClass = havn_client::convert::recode(&ev.compute_class)?;
+				if class <= self.shared.config.compute_class {
+					unrouted.insert(ev.job_id, number);
+				}
+			}
+			// Claim jobs no relay routed within the relay timeout (the orchestrator may be down).
+			let due: Vec<u64> = unrouted
+				.iter()
+				.filter(|(_, at)| number >= **at + self.relay_timeout)
+				.map(|(job_id, _)| *job_id)
+				.collect();
+			for job_id in due {
+				unrouted.remove(&job_id);
+				let s = self.shared.clone();
+				tokio::spawn(async move { execute::claim(&s, job_id).await });
 			}
 		}
 		for ev in events.find::<api::execution_log::events::JobAttesting>() {
 			let ev = ev?;
-			if attests && ev.committee.0.contains(&me) && started.insert((ev.job_id, true)) {
-				let (s, job_id, sampled) = (shared.clone(), ev.job_id, ev.sampled);
-				tokio::spawn(async move {
-					if let Err(e) = attest::attest_job(s, job_id, sampled).await {
-						tracing::error!(job_id, error = format!("{e:#}"), "attestation failed");
-					}
-				});
+			if self.attests && ev.committee.0.contains(&self.me) {
+				self.spawn_attest(ev.job_id, ev.sampled, attest::Stage::Attestation);
 			}
 		}
-	}
-}
-
-fn spawn_execute(
-	shared: &Arc<Shared>,
-	receipt_key: &Arc<Signer>,
-	telemetry: &Arc<Telemetry>,
-	job_id: u64,
-	started: &mut BTreeSet<(u64, bool)>,
-) {
-	if !started.insert((job_id, false)) {
-		return;
-	}
-	let (s, k, t) = (shared.clone(), receipt_key.clone(), telemetry.clone());
-	tokio::spawn(async move {
-		tracing::info!(job_id, "running assigned job");
-		if let Err(e) = execute::run_job(s, k, t, job_id).await {
-			tracing::error!(job_id, error = format!("{e:#}"), "job failed");
+		for ev in events.find::<api::execution_log::events::JobChallenged>() {
+			let ev = ev?;
+			if self.attests && ev.committee.0.contains(&self.me) {
+				// Adjudicators always re-execute, and attest directly.
+				self.spawn_attest(ev.job_id, true, attest::Stage::Adjudication);
+			}
 		}
-	});
+		Ok(())
+	}
+
+	/// Look for work this daemon owes: assigned jobs without its receipt, committees without
+	/// its verdict.
+	async fn rescan(&self) {
+		match attest::open_work(&self.shared, &self.me).await {
+			Ok(work) => {
+				if self.executes {
+					for job_id in work.to_execute {
+						self.spawn_execute(job_id);
+					}
+				}
+				if self.attests {
+					for (job_id, sampled, stage) in work.to_attest {
+						self.spawn_attest(job_id, sampled, stage);
+					}
+				}
+			}
+			Err(e) => tracing::warn!(error = format!("{e:#}"), "rescan failed"),
+		}
+	}
+
+	/// Mark `(job_id, role)` started; false if it already was.
+	fn claim_slot(&self, job_id: u64, attest: bool) -> bool {
+		match self.started.lock() {
+			Ok(mut set) => set.insert((job_id, attest)),
+			Err(_) => false,
+		}
+	}
+
+	fn spawn_execute(&self, job_id: u64) {
+		if !self.claim_slot(job_id, false) {
+			return;
+		}
+		let (s, k, t, started) = (
+			self.shared.clone(),
+			self.receipt_key.clone(),
+			self.telemetry.clone(),
+			self.started.clone(),
+		);
+		tokio::spawn(async move {
+			tracing::info!(job_id, "running assigned job");
+			if let Err(e) = execute::run_job(s, k, t, job_id).await {
+				tracing::error!(job_id, error = format!("{e:#}"), "job failed; will retry");
+				if let Ok(mut set) = started.lock() {
+					set.remove(&(job_id, false));
+				}
+			}
+		});
+	}
+
+	fn spawn_attest(&self, job_id: u64, sampled: bool, stage: attest::Stage) {
+		if !self.claim_slot(job_id, true) {
+			return;
+		}
+		let (s, started) = (self.shared.clone(), self.started.clone());
+		tokio::spawn(async move {
+			if let Err(e) = attest::attest_job(s, job_id, sampled, stage).await {
+				tracing::error!(
+					job_id,
+					?stage,
+					error = format!("{e:#}"),
+					"attestation failed; will retry"
+				);
+				if let Ok(mut set) = started.lock() {
+					set.remove(&(job_id, true));
+				}
+			}
+		});
+	}
 }
 
 /// Make sure the account holds `role`: bond it when `--bond-hai` is set, otherwise wait (polling

@@ -14,8 +14,17 @@
 //!   ComfyUI numbers them per server, so they would make equal runs differ.
 //!
 //! Every request has a timeout (`params.timeout_ms`); response bodies are capped at 16 MiB;
-//! redirects are not followed. `params.api_key_env` names an environment variable holding a
-//! bearer token. Errors name the URL without credentials or query string and never the token.
+//! redirects are not followed. Errors name the URL without credentials or query string and
+//! never the token.
+//!
+//! The manifest is written by a creator, not by the operator, so the operator decides what it
+//! may reach and read:
+//! - `params.url` must name a host the operator allows: loopback (`127.0.0.1`, `localhost`,
+//!   `::1`) by default, or the comma-separated `host` / `host:port` entries of the
+//!   `HAVN_HTTP_ALLOWED_HOSTS` environment variable;
+//! - `params.api_key_env` names the environment variable holding a bearer token, and it must
+//!   start with `HAVN_HTTP_`, so a manifest can never make a node send its other secrets (its
+//!   keystore password, say) to a server.
 
 use crate::{llm::user_turn, params::Params, Blob, ExecError, StepOutput};
 use reqwest::{
@@ -43,6 +52,27 @@ const DEFAULT_MAX_TOKENS: u64 = 64;
 const MAX_TOKENS: u64 = 4096;
 /// The PNG file signature.
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// Environment variable listing the hosts (`host` or `host:port`, comma-separated) that
+/// manifests may point the `http` executor at, besides loopback.
+pub const ALLOWED_HOSTS_ENV: &str = "HAVN_HTTP_ALLOWED_HOSTS";
+/// Prefix every `params.api_key_env` must have.
+pub const TOKEN_ENV_PREFIX: &str = "HAVN_HTTP_";
+
+/// Whether `url`'s host is loopback or listed in `allowed` (`host` or `host:port` entries).
+pub(crate) fn host_allowed(url: &Url, allowed: &str) -> bool {
+	let Some(host) = url.host_str() else { return false };
+	let host = host.trim_start_matches('[').trim_end_matches(']');
+	if matches!(host, "127.0.0.1" | "localhost" | "::1") {
+		return true;
+	}
+	let port = url.port_or_known_default().unwrap_or(80);
+	allowed
+		.split(',')
+		.map(str::trim)
+		.filter(|e| !e.is_empty())
+		.any(|entry| entry == host || entry == format!("{host}:{port}"))
+}
 
 /// `url` without user name, password, query or fragment, for error messages.
 fn redact(url: &Url) -> String {
@@ -85,6 +115,16 @@ impl Server {
 		if url.query().is_some() || url.fragment().is_some() {
 			return Err(params.error("url", "must not have a query or fragment"));
 		}
+		let allowed = std::env::var(ALLOWED_HOSTS_ENV).unwrap_or_default();
+		if !host_allowed(&url, &allowed) {
+			return Err(params.error(
+				"url",
+				format!(
+					"names a host this node does not allow (loopback only unless the operator \
+					 lists it in {ALLOWED_HOSTS_ENV})"
+				),
+			));
+		}
 		let timeout = Duration::from_millis(params.u64_in(
 			"timeout_ms",
 			DEFAULT_TIMEOUT_MS,
@@ -93,6 +133,12 @@ impl Server {
 		)?);
 		let token = match params.str_opt("api_key_env")? {
 			None => None,
+			Some(var) if !var.starts_with(TOKEN_ENV_PREFIX) => {
+				return Err(params.error(
+					"api_key_env",
+					format!("must name a variable starting with {TOKEN_ENV_PREFIX}"),
+				))
+			}
 			Some(var) => Some(std::env::var(var).map_err(|_| {
 				params
 					.error("api_key_env", format!("names `{var}`, which is not set (or not UTF-8)"))
@@ -382,11 +428,11 @@ mod tests {
 					"message": { "role": "assistant", "content": format!("echo: {}", user.as_str().unwrap()) } }],
 			}))
 		});
-		// `CARGO_PKG_NAME` is set by cargo when it runs tests; using it avoids set_var in a
-		// multi-threaded test binary.
+		// `HAVN_HTTP_TEST_TOKEN` is set by `.cargo/config.toml` (`[env]`) for every process cargo
+		// runs; using it avoids set_var in a multi-threaded test binary.
 		let out = step(
 			json!({ "api": "openai-chat", "url": format!("{}/", server.url), "system": "Be brief.",
-				"max_tokens": 100, "api_key_env": "CARGO_PKG_NAME" }),
+				"max_tokens": 100, "api_key_env": "HAVN_HTTP_TEST_TOKEN" }),
 			Some("llama-3-8b"),
 			json!({ "question": "Why is the sky blue?" }),
 		)
@@ -449,7 +495,7 @@ mod tests {
 		});
 		let url = server.url.replace("http://", "http://admin:hunter2@");
 		let (shown, reason) = http_reason(step(
-			json!({ "api": "openai-chat", "url": url, "api_key_env": "CARGO_PKG_NAME" }),
+			json!({ "api": "openai-chat", "url": url, "api_key_env": "HAVN_HTTP_TEST_TOKEN" }),
 			Some("m"),
 			json!({ "prompt": "p" }),
 		));
@@ -519,9 +565,12 @@ mod tests {
 			Ok(_) => panic!("expected BadManifest about {what}"),
 		};
 		let input = json!({ "prompt": "p" });
-		manifest_err(step(json!({ "url": "http://x" }), Some("m"), input.clone()), "params.api");
 		manifest_err(
-			step(json!({ "api": "grpc", "url": "http://x" }), Some("m"), input.clone()),
+			step(json!({ "url": "http://127.0.0.1:9" }), Some("m"), input.clone()),
+			"params.api",
+		);
+		manifest_err(
+			step(json!({ "api": "grpc", "url": "http://127.0.0.1:9" }), Some("m"), input.clone()),
 			"params.api",
 		);
 		manifest_err(step(json!({ "api": "openai-chat" }), Some("m"), input.clone()), "params.url");
@@ -530,12 +579,21 @@ mod tests {
 			"params.url",
 		);
 		manifest_err(
-			step(json!({ "api": "openai-chat", "url": "http://x" }), None, input.clone()),
+			step(json!({ "api": "openai-chat", "url": "http://127.0.0.1:9" }), None, input.clone()),
 			"model",
+		);
+		// A manifest may not point at hosts the operator did not allow, nor read other secrets.
+		manifest_err(
+			step(
+				json!({ "api": "openai-chat", "url": "http://10.0.0.7:8000" }),
+				Some("m"),
+				input.clone(),
+			),
+			"params.url",
 		);
 		manifest_err(
 			step(
-				json!({ "api": "openai-chat", "url": "http://x", "api_key_env": "HAVN_SURELY_UNSET_VAR" }),
+				json!({ "api": "openai-chat", "url": "http://127.0.0.1:9", "api_key_env": "HAVN_KEY_PASSWORD" }),
 				Some("m"),
 				input.clone(),
 			),
@@ -543,7 +601,15 @@ mod tests {
 		);
 		manifest_err(
 			step(
-				json!({ "api": "comfyui", "url": "http://x", "prompt_node": "6" }),
+				json!({ "api": "openai-chat", "url": "http://127.0.0.1:9", "api_key_env": "HAVN_HTTP_SURELY_UNSET_VAR" }),
+				Some("m"),
+				input.clone(),
+			),
+			"params.api_key_env",
+		);
+		manifest_err(
+			step(
+				json!({ "api": "comfyui", "url": "http://127.0.0.1:9", "prompt_node": "6" }),
 				None,
 				input.clone(),
 			),
@@ -551,7 +617,7 @@ mod tests {
 		);
 		manifest_err(
 			step(
-				json!({ "api": "comfyui", "url": "http://x", "prompt_node": "9",
+				json!({ "api": "comfyui", "url": "http://127.0.0.1:9", "prompt_node": "9",
 					"workflow": { "6": { "inputs": {} } } }),
 				None,
 				input.clone(),
@@ -695,5 +761,17 @@ mod tests {
 		});
 		let (_, reason) = http_reason(step(params(&not_png.url, 5_000), None, input));
 		assert!(reason.contains("not a PNG"), "{reason}");
+	}
+
+	#[test]
+	fn hosts_are_loopback_or_listed_by_the_operator() {
+		let url = |s: &str| Url::parse(s).unwrap();
+		assert!(host_allowed(&url("http://127.0.0.1:8188"), ""));
+		assert!(host_allowed(&url("http://localhost/x"), ""));
+		assert!(host_allowed(&url("http://[::1]:8000"), ""));
+		assert!(!host_allowed(&url("http://10.0.0.7:8000"), ""));
+		assert!(host_allowed(&url("http://10.0.0.7:8000"), "gpu.local, 10.0.0.7:8000"));
+		assert!(!host_allowed(&url("http://10.0.0.7:9000"), "10.0.0.7:8000"));
+		assert!(host_allowed(&url("http://gpu.local:9000"), "gpu.local"));
 	}
 }
