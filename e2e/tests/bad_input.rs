@@ -2,6 +2,9 @@
 //! through `havn publish`, oversized and malformed artifacts, bad REST bodies and queries, and
 //! a forged receipt on-chain.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use havn_client::{api, keys, HavnClient};
 use havn_e2e::{bin, free_port, wait_for, DevNode, Proc};
 use havn_primitives::cid;

@@ -1,6 +1,9 @@
 //! The flywheel end to end: the README's main job (`scripts/devnet.sh` then `scripts/demo.sh`)
 //! on free ports, then checks of what it left on-chain, in the artifact store and over REST.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use havn_client::{api, keys, HavnClient};
 use havn_e2e::{cosine, free_port, tail, workspace_root};
 use havn_primitives::{cid, royalty::RoyaltySplit, HAI};

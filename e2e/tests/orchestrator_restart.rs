@@ -3,6 +3,9 @@
 //! on the same database. Afterwards every workflow and faucet drip of the chain is indexed exactly
 //! once and the indexed blocks are contiguous from block 1 to the finalized head.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use havn_client::{api, convert::recode, keys, HavnClient};
 use havn_e2e::{bin, free_port, havn, wait_for, DevNode, Proc};
 use havn_primitives::{cid, manifest::manifest_digest, ComputeClass, HAI};

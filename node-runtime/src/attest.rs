@@ -112,7 +112,7 @@ async fn check_receipt(
 	let at = shared.client.at_best().await?;
 	let stored = at
 		.storage()
-		.try_fetch(api::storage().execution_log().receipts(), (facts.job_id, node.clone()))
+		.try_fetch(api::storage().execution_log().receipts(), (facts.job_id, *node))
 		.await
 		.map_err(ClientError::subxt)?
 		.ok_or_else(|| anyhow!("no receipt of {} for job {}", keys::ss58(node), facts.job_id))?
@@ -126,7 +126,7 @@ async fn check_receipt(
 	}
 	let node_info = at
 		.storage()
-		.try_fetch(api::storage().stake_guard().node_info(), (node.clone(),))
+		.try_fetch(api::storage().stake_guard().node_info(), (*node,))
 		.await
 		.map_err(ClientError::subxt)?;
 	let Some(node_info) = node_info else {
@@ -365,7 +365,7 @@ async fn lead_batch(
 	let (already, needed) = verdict_state(shared, job_id).await?;
 	let mut batch = Vec::new();
 	if !already.contains(&me) {
-		batch.push((me.clone(), recode(&attestation)?, multisig(signature)));
+		batch.push((me, recode(&attestation)?, multisig(signature)));
 	}
 	for p in pooled {
 		match decode_item(&p) {
@@ -417,7 +417,7 @@ async fn verdict_state(shared: &Shared, job_id: u64) -> anyhow::Result<(Vec<Acco
 		.constants()
 		.entry(api::constants().execution_log().quorum_size())
 		.map_err(ClientError::subxt)? as usize;
-	let voted: Vec<AccountId32> = job.verdicts.0.iter().map(|(v, _)| v.clone()).collect();
+	let voted: Vec<AccountId32> = job.verdicts.0.iter().map(|(v, _)| *v).collect();
 	Ok((voted.clone(), quorum.saturating_sub(voted.len()).max(1)))
 }
 

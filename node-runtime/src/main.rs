@@ -410,7 +410,7 @@ pub async fn ensure_role(
 	let mut announced = false;
 	loop {
 		let standing =
-			shared.client.runtime_call(api::runtime_apis().havn_api().account(me.clone())).await?;
+			shared.client.runtime_call(api::runtime_apis().havn_api().account(me)).await?;
 		match standing.role {
 			Some(r) if codec_eq(&r, &role) => return Ok(()),
 			Some(_) => {
