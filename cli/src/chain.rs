@@ -11,12 +11,7 @@ use havn_client::{
 	api,
 	convert::recode,
 	keys,
-	subxt::{
-		self,
-		client::OnlineClientAtBlock,
-		events::DecodeAsEvent,
-		transactions::{Payload, TransactionStatus},
-	},
+	subxt::{self, client::OnlineClientAtBlock, events::DecodeAsEvent, transactions::Payload},
 	AccountId, ClientError, HavnClient, HavnConfig, Included, Signer,
 };
 use havn_primitives::{
@@ -116,34 +111,7 @@ impl Chain {
 
 	/// Submit `call` as an unsigned (bare) extrinsic and wait until it is in a best block.
 	pub async fn submit_unsigned<C: Payload>(&self, call: &C) -> Result<Included, ClientError> {
-		let name = format!("{}.{}", call.pallet_name(), call.call_name());
-		let not_included = |reason: String| ClientError::NotIncluded { call: name.clone(), reason };
-		let tx = self.client.online().tx().await.map_err(|e| ClientError::Subxt(e.to_string()))?;
-		let mut progress = tx
-			.create_unsigned(call)
-			.map_err(|e| ClientError::Subxt(e.to_string()))?
-			.submit_and_watch()
-			.await
-			.map_err(|e| not_included(format!("{e} ({e:?})")))?;
-		while let Some(status) = progress.next().await {
-			let status = status.map_err(|e| ClientError::Subxt(e.to_string()))?;
-			let in_block = match status {
-				TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => b,
-				TransactionStatus::Error { message }
-				| TransactionStatus::Invalid { message }
-				| TransactionStatus::Dropped { message } => return Err(not_included(message)),
-				_ => continue,
-			};
-			let block_hash = in_block.block_hash();
-			return match in_block.wait_for_success().await {
-				Ok(events) => Ok(Included { block_hash, events }),
-				Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => {
-					Err(ClientError::Dispatch { call: name, error: dispatch_name(&e) })
-				}
-				Err(e) => Err(ClientError::Dispatch { call: name, error: e.to_string() }),
-			};
-		}
-		Err(not_included("the node ended the subscription".into()))
+		self.client.submit_unsigned(call).await
 	}
 
 	/// An error for people: a dispatch error gets the documentation the metadata carries for it.
@@ -179,17 +147,6 @@ pub fn error_docs(metadata: &subxt::metadata::Metadata, name: &str) -> Option<St
 	let docs = variants.iter().find(|v| v.name == variant)?.docs.join(" ");
 	let docs = docs.trim();
 	(!docs.is_empty()).then(|| docs.to_string())
-}
-
-/// `Pallet::Error` of a module error; the error's text otherwise.
-fn dispatch_name(e: &subxt::error::DispatchError) -> String {
-	match e {
-		subxt::error::DispatchError::Module(m) => match m.details() {
-			Ok(d) => format!("{}::{}", d.pallet.name(), d.variant.name),
-			Err(_) => m.to_string(),
-		},
-		other => other.to_string(),
-	}
 }
 
 /// The first event `E` of an included extrinsic.

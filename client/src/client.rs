@@ -133,7 +133,7 @@ impl HavnClient {
 		signer: &Signer,
 	) -> Result<Included, ClientError> {
 		let name = format!("{}.{}", call.pallet_name(), call.call_name());
-		let mut progress = {
+		let progress = {
 			let _guard = self.submit_lock.lock().await;
 			let account: AccountId = crate::keys::account_of(signer);
 			let nonce =
@@ -144,27 +144,21 @@ impl HavnClient {
 				ClientError::NotIncluded { call: name.clone(), reason: e.to_string() }
 			})?
 		};
-		while let Some(status) = progress.next().await {
-			let status = status.map_err(ClientError::subxt)?;
-			let in_block = match status {
-				TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => b,
-				TransactionStatus::Error { message }
-				| TransactionStatus::Invalid { message }
-				| TransactionStatus::Dropped { message } => {
-					return Err(ClientError::NotIncluded { call: name, reason: message })
-				}
-				_ => continue,
-			};
-			let block_hash = in_block.block_hash();
-			return match in_block.wait_for_success().await {
-				Ok(events) => Ok(Included { block_hash, events }),
-				Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => {
-					Err(ClientError::Dispatch { call: name, error: dispatch_name(&e) })
-				}
-				Err(e) => Err(ClientError::Dispatch { call: name, error: e.to_string() }),
-			};
-		}
-		Err(ClientError::NotIncluded { call: name, reason: "subscription ended".into() })
+		follow(progress, name).await
+	}
+
+	/// Submit `call` as an unsigned (bare) extrinsic (for calls a runtime validates itself, such
+	/// as `Faucet::claim`) and wait until it is in a best block, as [`Self::submit`] does.
+	pub async fn submit_unsigned<C: Payload>(&self, call: &C) -> Result<Included, ClientError> {
+		let name = format!("{}.{}", call.pallet_name(), call.call_name());
+		let tx = self.online.tx().await.map_err(ClientError::subxt)?;
+		let progress = tx
+			.create_unsigned(call)
+			.map_err(ClientError::subxt)?
+			.submit_and_watch()
+			.await
+			.map_err(|e| ClientError::NotIncluded { call: name.clone(), reason: e.to_string() })?;
+		follow(progress, name).await
 	}
 
 	/// Call a runtime API at the current best block.
@@ -200,6 +194,38 @@ impl HavnClient {
 	> {
 		self.runtime_call(api::runtime_apis().havn_api().job(job_id)).await
 	}
+}
+
+/// Follow a submitted extrinsic until it is in a best (or finalized) block; its events, or the
+/// typed failure.
+async fn follow(
+	mut progress: subxt::transactions::TransactionProgress<
+		HavnConfig,
+		subxt::client::OnlineClientAtBlockImpl<HavnConfig>,
+	>,
+	name: String,
+) -> Result<Included, ClientError> {
+	while let Some(status) = progress.next().await {
+		let status = status.map_err(ClientError::subxt)?;
+		let in_block = match status {
+			TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => b,
+			TransactionStatus::Error { message }
+			| TransactionStatus::Invalid { message }
+			| TransactionStatus::Dropped { message } => {
+				return Err(ClientError::NotIncluded { call: name, reason: message })
+			}
+			_ => continue,
+		};
+		let block_hash = in_block.block_hash();
+		return match in_block.wait_for_success().await {
+			Ok(events) => Ok(Included { block_hash, events }),
+			Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => {
+				Err(ClientError::Dispatch { call: name, error: dispatch_name(&e) })
+			}
+			Err(e) => Err(ClientError::Dispatch { call: name, error: e.to_string() }),
+		};
+	}
+	Err(ClientError::NotIncluded { call: name, reason: "subscription ended".into() })
 }
 
 /// `Pallet::Error` of a module error; the error's text otherwise.

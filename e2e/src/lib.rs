@@ -149,6 +149,12 @@ pub fn havn(args: &[&str]) -> anyhow::Result<String> {
 	Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// `GET url` and parse the body as JSON (`Null` if it is not JSON).
+pub async fn get_json(http: &reqwest::Client, url: &str) -> anyhow::Result<serde_json::Value> {
+	let resp = http.get(url).send().await.with_context(|| format!("GET {url}"))?;
+	Ok(resp.json().await.unwrap_or(serde_json::Value::Null))
+}
+
 /// Cosine similarity of two vectors.
 pub fn cosine(a: &[f64], b: &[f64]) -> f64 {
 	let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use havn_client::{api, keys, HavnClient};
-use havn_e2e::{bin, free_port, wait_for, DevNode, Proc};
+use havn_e2e::{bin, free_port, get_json, wait_for, DevNode, Proc};
 use havn_primitives::cid;
 use serde_json::{json, Value};
 use std::{process::Command, time::Duration};
@@ -130,14 +130,7 @@ async fn bad_input_is_refused_with_nothing_written() {
 	}
 	let r = post(valid_shape.to_string()).await.unwrap();
 	assert_error_body(&r.json().await.unwrap(), "invalid_signature");
-	let pending: Value = http
-		.get(format!("{base}/v1/attestations/pending"))
-		.send()
-		.await
-		.unwrap()
-		.json()
-		.await
-		.unwrap();
+	let pending = get_json(&http, &format!("{base}/v1/attestations/pending")).await.unwrap();
 	assert_eq!(pending["items"], json!([]), "nothing was pooled");
 	for (path, status) in [
 		("/v1/jobs/abc", 400),

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use havn_client::{api, keys, HavnClient};
-use havn_e2e::{cosine, free_port, tail, workspace_root};
+use havn_e2e::{cosine, free_port, get_json, tail, workspace_root};
 use havn_primitives::{cid, royalty::RoyaltySplit, HAI};
 use serde_json::Value;
 use std::{process::Command, time::Duration};
@@ -141,14 +141,7 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 	// The outputs are in the store under their CIDs, and the receipts point at them.
 	let mut docs = Vec::new();
 	for job_id in [emb_job, llm_job] {
-		let job: Value = http
-			.get(format!("{rest}/v1/jobs/{job_id}"))
-			.send()
-			.await
-			.unwrap()
-			.json()
-			.await
-			.unwrap();
+		let job = get_json(&http, &format!("{rest}/v1/jobs/{job_id}")).await.unwrap();
 		let receipt = &job["receipts"][0];
 		let outputs_cid = receipt["outputs_cid"].as_str().expect("receipt with outputs_cid");
 		let bytes = http
@@ -204,14 +197,7 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 			.expect("earnings");
 		assert_eq!(e.runs, 1);
 		assert_eq!(e.creator_earned, creator_earned, "workflow {wf}");
-		let body: Value = http
-			.get(format!("{rest}/v1/workflows/{wf}"))
-			.send()
-			.await
-			.unwrap()
-			.json()
-			.await
-			.unwrap();
+		let body = get_json(&http, &format!("{rest}/v1/workflows/{wf}")).await.unwrap();
 		let chain_view = &body["earnings"]["chain"];
 		let rest_earned: u128 =
 			chain_view["creator_earned"].as_str().unwrap_or("0").parse().unwrap();

@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use havn_client::{api, convert::recode, keys, HavnClient};
-use havn_e2e::{bin, free_port, havn, wait_for, DevNode, Proc};
+use havn_e2e::{bin, free_port, get_json, havn, wait_for, DevNode, Proc};
 use havn_primitives::{cid, manifest::manifest_digest, ComputeClass, HAI};
 use serde_json::Value;
 use std::{path::Path, process::Command, time::Duration};
@@ -117,14 +117,7 @@ async fn indexer_survives_kills_without_gaps_or_duplicates() {
 	.unwrap();
 
 	// Every workflow, once.
-	let list: Value = http
-		.get(format!("{base}/v1/workflows?limit=500"))
-		.send()
-		.await
-		.unwrap()
-		.json()
-		.await
-		.unwrap();
+	let list = get_json(&http, &format!("{base}/v1/workflows?limit=500")).await.unwrap();
 	let mut ids: Vec<u64> = list["items"]
 		.as_array()
 		.or(list.as_array())
@@ -134,8 +127,7 @@ async fn indexer_survives_kills_without_gaps_or_duplicates() {
 		.collect();
 	ids.sort();
 	assert_eq!(ids, (0..WORKFLOWS).collect::<Vec<_>>(), "no workflow lost or duplicated");
-	let dash: Value =
-		http.get(format!("{base}/v1/dashboard")).send().await.unwrap().json().await.unwrap();
+	let dash = get_json(&http, &format!("{base}/v1/dashboard")).await.unwrap();
 	assert_eq!(dash["workflows"], WORKFLOWS, "{dash}");
 	assert_eq!(
 		dash["faucet_dripped"].as_str().unwrap(),

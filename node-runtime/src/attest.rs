@@ -323,16 +323,8 @@ async fn decided_or_attested(
 	job_id: u64,
 	me: &AccountId32,
 ) -> anyhow::Result<bool> {
-	use api::runtime_types::havn_primitives::api::JobPhase;
-	let at = shared.client.at_best().await?;
-	let job = at
-		.storage()
-		.try_fetch(api::storage().execution_log().jobs(), (job_id,))
-		.await
-		.map_err(ClientError::subxt)?;
-	let Some(job) = job else { return Ok(true) };
-	let job = job.decode().map_err(ClientError::subxt)?;
-	Ok(!matches!(job.phase, JobPhase::Attesting) || job.verdicts.0.iter().any(|(v, _)| v == me))
+	let (voted, needed) = verdict_state(shared, job_id).await?;
+	Ok(needed == 0 || voted.contains(me))
 }
 
 /// As the lead: wait briefly for the committee's pooled attestations, then batch them with ours.
