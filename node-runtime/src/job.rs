@@ -22,7 +22,7 @@ pub struct JobFacts {
 	pub input_digest: Digest,
 	/// Where the inputs are (a CID).
 	pub input_uri: String,
-	/// blake2-256 of the workflow's current manifest.
+	/// blake2-256 of the manifest pinned on the job at submission.
 	pub manifest_hash: Digest,
 	/// Where the manifest is (a CID).
 	pub manifest_uri: String,
@@ -42,7 +42,7 @@ pub struct Run {
 	pub outputs_cid: String,
 }
 
-/// Read a job and its workflow's current manifest reference from the chain.
+/// Read a job and the manifest version pinned on it from the chain (at the best block).
 pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFacts> {
 	let at = client.at_best().await?;
 	let job = at
@@ -53,22 +53,32 @@ pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFact
 		.ok_or_else(|| anyhow!("job {job_id} is not on chain"))?
 		.decode()
 		.map_err(ClientError::subxt)?;
-	let workflow = at
+	// The manifest version pinned on the job at submission (a newer version published since
+	// must not change what runs): find its URI among the workflow's versions.
+	let mut versions = at
 		.storage()
-		.try_fetch(api::storage().workflow_registry().workflows(), (job.workflow_id,))
+		.iter(api::storage().workflow_registry().versions(), (job.workflow_id,))
 		.await
-		.map_err(ClientError::subxt)?
-		.ok_or_else(|| anyhow!("workflow {} is not on chain", job.workflow_id))?
-		.decode()
 		.map_err(ClientError::subxt)?;
+	let mut manifest_uri = None;
+	while let Some(entry) = versions.next().await {
+		let record =
+			entry.map_err(ClientError::subxt)?.value().decode().map_err(ClientError::subxt)?;
+		if record.manifest_hash == job.manifest_hash {
+			manifest_uri = Some(record.manifest_uri.0);
+			break;
+		}
+	}
+	let manifest_uri = manifest_uri.ok_or_else(|| {
+		anyhow!("workflow {} has no version with manifest {:?}", job.workflow_id, job.manifest_hash)
+	})?;
 	Ok(JobFacts {
 		job_id,
 		workflow_id: job.workflow_id,
 		input_digest: job.input_digest,
 		input_uri: String::from_utf8(job.input_uri.0).context("input URI is not UTF-8")?,
-		manifest_hash: workflow.manifest_hash,
-		manifest_uri: String::from_utf8(workflow.manifest_uri.0)
-			.context("manifest URI is not UTF-8")?,
+		manifest_hash: job.manifest_hash,
+		manifest_uri: String::from_utf8(manifest_uri).context("manifest URI is not UTF-8")?,
 		nodes: job.nodes.0,
 		receipts: job.receipts.0,
 	})

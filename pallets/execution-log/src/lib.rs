@@ -524,7 +524,7 @@ pub mod pallet {
 			deadline: BlockNumberFor<T>,
 		) -> DispatchResult {
 			let payer = ensure_signed(origin)?;
-			let (job_id, fee, deadline_block) = Self::ensure_can_submit_job(
+			let (job_id, fee, deadline_block, manifest_hash) = Self::ensure_can_submit_job(
 				workflow_id,
 				compute_class,
 				max_fee,
@@ -538,6 +538,7 @@ pub mod pallet {
 					payer: payer.clone(),
 					fee,
 					compute_class,
+					manifest_hash,
 					input_digest,
 					input_uri,
 					redundancy,
@@ -758,14 +759,15 @@ pub mod pallet {
 impl<T: Config> Pallet<T> {
 	// ---------------------------------------------------------------- checks and writes
 
-	/// Checks of `submit_job`; returns the new job's id, its fee and its deadline block.
+	/// Checks of `submit_job`; returns the new job's id, its fee, its deadline block and the
+	/// workflow's current manifest digest (pinned on the job).
 	pub fn ensure_can_submit_job(
 		workflow_id: WorkflowId,
 		class: ComputeClass,
 		max_fee: BalanceOf<T>,
 		redundancy: u8,
 		deadline: BlockNumberFor<T>,
-	) -> Result<(JobId, BalanceOf<T>, BlockNumberFor<T>), DispatchError> {
+	) -> Result<(JobId, BalanceOf<T>, BlockNumberFor<T>, Digest), DispatchError> {
 		ensure!(!T::Paused::is_paused(), Error::<T>::ChainPaused);
 		let terms = T::Workflows::invocable(workflow_id)?;
 		let quote = Self::quote_terms(&terms, class, redundancy).map_err(|e| match e {
@@ -784,7 +786,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let job_id = NextJobId::<T>::get();
 		job_id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
-		Ok((job_id, quote.total, deadline_block))
+		Ok((job_id, quote.total, deadline_block, terms.manifest_hash))
 	}
 
 	/// Writes of `submit_job`: hold the fee, store the job, queue its expiry.

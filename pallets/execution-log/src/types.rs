@@ -78,6 +78,9 @@ pub struct Job<
 	pub fee: Balance,
 	/// Compute class the job runs on (at least the workflow's class).
 	pub compute_class: ComputeClass,
+	/// The workflow's manifest digest when the job was submitted: the version nodes run and
+	/// attestors re-execute, even if the owner publishes a new version meanwhile.
+	pub manifest_hash: Digest,
 	/// blake2-256 of the job's inputs.
 	pub input_digest: H256,
 	/// Where the inputs can be fetched (opaque bytes, usually a CID or URL).
