@@ -854,3 +854,29 @@ fn upstream_workflow_earns_as_upstream() {
 		check_invariants(genesis_issuance(&actors));
 	});
 }
+
+#[test]
+fn a_job_runs_the_manifest_version_it_was_submitted_with() {
+	let actors = Actors::new();
+	new_test_ext(&actors).execute_with(|| {
+		let issuance = genesis_issuance(&actors);
+		let wf = setup(&actors);
+		next_block();
+		let v1 = H256(sp_io::hashing::blake2_256(b"main-workflow"));
+		let job = submit(&actors, wf.main, MAIN_FEE);
+		assert_eq!(pallet_execution_log::Jobs::<Runtime>::get(job).unwrap().manifest_hash, v1);
+		// The owner publishes version 2 while the job is open: the job keeps version 1, which
+		// is what its node runs and its attestors re-execute; new jobs get version 2.
+		let v2 = H256(sp_io::hashing::blake2_256(b"main-workflow v2"));
+		assert_ok!(havn_runtime::WorkflowRegistry::publish_version(
+			RuntimeOrigin::signed(actors.creator.clone()),
+			wf.main,
+			v2,
+			BoundedVec::truncate_from(b"ipfs://bafkreihavnmanifestv2".to_vec()),
+		));
+		assert_eq!(pallet_execution_log::Jobs::<Runtime>::get(job).unwrap().manifest_hash, v1);
+		let later = submit(&actors, wf.main, MAIN_FEE);
+		assert_eq!(pallet_execution_log::Jobs::<Runtime>::get(later).unwrap().manifest_hash, v2);
+		check_invariants(issuance);
+	});
+}
