@@ -28,26 +28,22 @@ pub async fn prepare(shared: &Shared, receipt_key: &Signer) -> anyhow::Result<()
 	let (gpu_model, vram_gib) = shared.telemetry.capabilities();
 	let caps = api::runtime_types::pallet_stake_guard::types::Capabilities {
 		compute_class: recode(&shared.config.compute_class)?,
-		gpu_model: bounded(gpu_model.into_bytes()),
+		gpu_model: bounded(gpu_model.clone().into_bytes()),
 		vram_gib,
 		models: bounded(
-			["all-MiniLM-L6-v2", "SmolLM2-135M-Instruct"]
+			[havn_executors::EMBED_MODEL, havn_executors::LLM_MODEL]
 				.iter()
 				.map(|m| bounded(m.as_bytes().to_vec()))
 				.collect(),
 		),
 	};
 	let key = receipt_key.public_key().0;
-	match shared
+	shared
 		.client
 		.submit(&api::tx().stake_guard().register_node(key, caps), &shared.signer)
 		.await
-	{
-		Ok(_) => {
-			tracing::info!(gpu = %shared.telemetry.capabilities().0, "registered the receipt key")
-		}
-		Err(e) => return Err(e).context("registering the node"),
-	}
+		.context("registering the node")?;
+	tracing::info!(gpu = %gpu_model, vram_gib, "registered the receipt key and capabilities");
 	Ok(())
 }
 
