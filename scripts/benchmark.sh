@@ -4,9 +4,14 @@
 #   scripts/benchmark.sh            # all Havn pallets, 50 steps x 20 repeats
 #   scripts/benchmark.sh --quick    # 2 steps x 1 repeat: checks the pipeline, not for commits
 #   PALLETS="pallet_faucet" STEPS=20 REPEAT=5 scripts/benchmark.sh
+#   PROFILE=release scripts/benchmark.sh   # how the committed weights are made
 #
 # It builds the runtime wasm with `--features runtime-benchmarks` and runs
 # `havn-node benchmark pallet --runtime <that wasm>`; the node binary itself needs no feature.
+# The runtime runs as wasm either way, but the host functions it calls (storage, hashing,
+# signatures) are the node's native code: with PROFILE=release they run as a production node runs
+# them. A debug node measures its own unoptimised storage layer and inflates every weight (the
+# release node is built in $HAVN_RELEASE_TARGET_DIR, default $CARGO_TARGET_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +24,14 @@ pallets=${PALLETS:-"pallet_workflow_registry pallet_stake_guard pallet_execution
 # The benchmark runtime is built in a target directory of its own, so that its wasm (which
 # carries the benchmarks) never replaces the runtime that havn-node embeds.
 bench_target="${HAVN_BENCH_TARGET_DIR:-$CARGO_TARGET_DIR-bench}"
-cargo build --locked --workspace
+node="$CARGO_TARGET_DIR/debug/havn-node"
+if [ "${PROFILE:-debug}" = release ]; then
+  release_dir="${HAVN_RELEASE_TARGET_DIR:-$CARGO_TARGET_DIR}"
+  CARGO_TARGET_DIR="$release_dir" cargo build --locked --release -p havn-node
+  node="$release_dir/release/havn-node"
+else
+  cargo build --locked -p havn-node
+fi
 CARGO_TARGET_DIR="$bench_target" cargo build --locked -p havn-runtime --features runtime-benchmarks
 wasm="$bench_target/debug/wbuild/havn-runtime/havn_runtime.compact.compressed.wasm"
 [ -f "$wasm" ] || wasm="$bench_target/debug/wbuild/havn-runtime/havn_runtime.wasm"
@@ -28,7 +40,7 @@ wasm="$bench_target/debug/wbuild/havn-runtime/havn_runtime.compact.compressed.wa
 for pallet in $pallets; do
   dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)"
   echo "==> $pallet -> $dir/src/weights.rs"
-  "$CARGO_TARGET_DIR/debug/havn-node" benchmark pallet \
+  "$node" benchmark pallet \
     --runtime "$wasm" --genesis-builder=runtime --genesis-builder-preset=development \
     --pallet "$pallet" --extrinsic '*' --steps "$steps" --repeat "$repeat" \
     --wasm-execution=compiled --heap-pages=4096 \

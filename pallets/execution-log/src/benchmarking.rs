@@ -198,6 +198,8 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Finalized);
 	}
 
+	/// `b` signed attestations, each the first verdict on its own job, so that no item decides
+	/// a job: the signature checks and the recording. What deciding adds is [`finalize`].
 	#[benchmark]
 	fn submit_attestations(b: Linear<1, { T::MaxBatch::get() }>) {
 		let payer = funded::<T>("payer", 0);
@@ -210,7 +212,7 @@ mod benchmarks {
 				frame_system::Pallet::<T>::block_number().saturating_add(One::one()),
 			);
 			let job_id = attesting::<T>(&payer, 1, v);
-			let member = near_quorum::<T>(job_id);
+			let member = Jobs::<T>::get(job_id).unwrap().committee[0].clone();
 			let attestation = valid(job_id);
 			let sig = T::BenchmarkHelper::sign_attestation(
 				&member,
@@ -221,7 +223,31 @@ mod benchmarks {
 		let lead = ExecutionLog::<T>::current_lead().unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(lead), BoundedVec::truncate_from(batch));
-		assert_eq!(Jobs::<T>::get(0).unwrap().phase, JobPhase::Finalized);
+		let job = Jobs::<T>::get(0).unwrap();
+		assert_eq!((job.phase, job.verdicts.len()), (JobPhase::Attesting, 1));
+	}
+
+	/// Deciding a job with `r` nodes and `v` valid verdicts: the payout, the reputation of the
+	/// nodes and the validators, the job's write and events. Added to `attest`'s batch items
+	/// (`submit_attestations`) for each item that reaches a quorum.
+	#[benchmark]
+	fn finalize(
+		r: Linear<1, { T::MaxRedundancy::get() }>,
+		v: Linear<1, { T::MaxCommittee::get() }>,
+	) {
+		let payer = funded::<T>("payer", 0);
+		let job_id = attesting::<T>(&payer, r, v);
+		let mut job = Jobs::<T>::get(job_id).unwrap();
+		let voters: Vec<T::AccountId> =
+			T::Stake::active_validators().into_iter().filter(|a| !job.is_node(a)).collect();
+		for member in voters.into_iter().take(v as usize) {
+			job.verdicts.try_push((member, Verdict::Valid)).unwrap();
+		}
+		#[block]
+		{
+			ExecutionLog::<T>::finalize(job_id, job).unwrap();
+		}
+		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Finalized);
 	}
 
 	#[benchmark]

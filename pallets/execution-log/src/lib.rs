@@ -154,6 +154,20 @@ pub type BatchItemOf<T> =
 /// pause, one older slot), so expiry work stays bounded and still catches up.
 pub const MAX_EXPIRY_SLOTS_PER_BLOCK: u32 = 2;
 
+/// What one attestation did, with the sizes that price it (see
+/// [`WeightInfo::attest`] and [`WeightInfo::finalize`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Attested {
+	/// The job's redundancy (nodes).
+	pub redundancy: u32,
+	/// Members of the deciding committee.
+	pub committee: u32,
+	/// Verdicts the deciding committee has given, this one included.
+	pub verdicts: u32,
+	/// Whether this attestation reached a quorum and decided the job.
+	pub decided: bool,
+}
+
 /// Which committee is deciding a job.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Stage {
@@ -651,12 +665,14 @@ pub mod pallet {
 			job_id: JobId,
 			receipt: Receipt,
 			signature: sr25519::Signature,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let node = ensure_signed(origin)?;
 			let job = Self::ensure_can_submit_receipt(&node, job_id, &receipt, &signature)?;
 			let runtime_hash = receipt.runtime_hash;
 			let outputs_cid = receipt.outputs_cid.clone();
-			let attesting = Self::do_submit_receipt(job_id, job, &node, receipt, signature);
+			let redundancy = u32::from(job.redundancy);
+			let (attesting, candidates) =
+				Self::do_submit_receipt(job_id, job, &node, receipt, signature);
 			Self::deposit_event(Event::ReceiptSubmitted {
 				job_id,
 				node,
@@ -666,7 +682,10 @@ pub mod pallet {
 			if let Some((committee, sampled)) = attesting {
 				Self::deposit_event(Event::JobAttesting { job_id, committee, sampled });
 			}
-			Ok(())
+			// Charged for the job's actual redundancy and validator count; the worst case was
+			// reserved before dispatch.
+			let c = candidates.clamp(1, T::MaxCommittee::get());
+			Ok(Some(T::WeightInfo::submit_receipt(redundancy, c)).into())
 		}
 
 		/// Give a committee member's verdict on a job.
@@ -692,9 +711,16 @@ pub mod pallet {
 		/// fails.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::attest(T::MaxRedundancy::get(), T::MaxCommittee::get()))]
-		pub fn attest(origin: OriginFor<T>, attestation: Attestation) -> DispatchResult {
+		pub fn attest(
+			origin: OriginFor<T>,
+			attestation: Attestation,
+		) -> DispatchResultWithPostInfo {
 			let validator = ensure_signed(origin)?;
-			Self::attest_as(validator, attestation)
+			let done = Self::attest_as(validator, attestation)?;
+			// Charged for the job's actual redundancy and committee; the worst case was reserved
+			// before dispatch.
+			let (r, c) = (done.redundancy.max(1), done.committee.clamp(1, T::MaxCommittee::get()));
+			Ok(Some(T::WeightInfo::attest(r, c)).into())
 		}
 
 		/// Submit other validators' signed attestations in one batch.
@@ -714,17 +740,25 @@ pub mod pallet {
 		/// ## Errors
 		/// `NotLeadAggregator`, `AttestationSignatureInvalid`, and every error of `attest`.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::submit_attestations(batch.len() as u32))]
+		#[pallet::weight(Pallet::<T>::submit_attestations_weight(batch.len() as u32))]
 		pub fn submit_attestations(
 			origin: OriginFor<T>,
 			batch: BoundedVec<BatchItemOf<T>, T::MaxBatch>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let aggregator = ensure_signed(origin)?;
 			Self::ensure_can_submit_attestations(&aggregator, &batch)?;
 			let count = batch.len() as u32;
-			Self::do_submit_attestations(batch)?;
+			let decided = Self::do_submit_attestations(batch)?;
 			Self::deposit_event(Event::AttestationsBatched { aggregator, count });
-			Ok(())
+			// Charged for the jobs the batch actually decided; the worst case (every item
+			// deciding a job of maximal size) was reserved before dispatch.
+			let actual = decided.iter().fold(T::WeightInfo::submit_attestations(count), |w, d| {
+				w.saturating_add(T::WeightInfo::finalize(
+					d.redundancy.max(1),
+					d.verdicts.clamp(1, T::MaxCommittee::get()),
+				))
+			});
+			Ok(Some(actual).into())
 		}
 
 		/// Challenge a finalized job.
@@ -892,23 +926,26 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Writes of `submit_receipt`; after the last receipt, draws the committee and the sample
-	/// and returns them.
+	/// and returns them, with the number of validators the committee was drawn from (0 before
+	/// the last receipt).
 	pub fn do_submit_receipt(
 		job_id: JobId,
 		mut job: JobOf<T>,
 		node: &T::AccountId,
 		receipt: Receipt,
 		signature: sr25519::Signature,
-	) -> Option<(BoundedVec<T::AccountId, T::MaxCommittee>, bool)> {
+	) -> (Option<(BoundedVec<T::AccountId, T::MaxCommittee>, bool)>, u32) {
 		// The node is one of `job.nodes` and has no receipt yet, so there is room.
 		let _ = job.receipts.try_push((node.clone(), receipt.runtime_hash));
 		Receipts::<T>::insert(job_id, node, (receipt, signature));
 		let mut attesting = None;
+		let mut drawn_from = 0u32;
 		if job.receipts.len() >= usize::from(job.redundancy) {
 			let parent = frame_system::Pallet::<T>::parent_hash();
 			let candidates: Vec<T::AccountId> =
 				T::Stake::active_validators().into_iter().filter(|v| !job.is_node(v)).collect();
 			let seed = sp_io::hashing::blake2_256(&(parent, job_id, *b"committee").encode());
+			drawn_from = candidates.len() as u32;
 			job.committee = Self::draw(&candidates, seed);
 			job.sampled =
 				!job.receipts_agree() || Self::is_sampled(&job, job_id, parent, &signature);
@@ -916,11 +953,15 @@ impl<T: Config> Pallet<T> {
 			attesting = Some((job.committee.clone(), job.sampled));
 		}
 		Jobs::<T>::insert(job_id, job);
-		attesting
+		(attesting, drawn_from)
 	}
 
 	/// `attest` for `validator` (also each item of a batch): check, record, announce, resolve.
-	fn attest_as(validator: T::AccountId, attestation: Attestation) -> DispatchResult {
+	/// Returns the sizes that priced it.
+	fn attest_as(
+		validator: T::AccountId,
+		attestation: Attestation,
+	) -> Result<Attested, DispatchError> {
 		let (job, stage) = Self::ensure_can_attest(&validator, &attestation)?;
 		let job_id = attestation.job_id;
 		let job = Self::do_attest(job, stage, validator.clone(), attestation.verdict);
@@ -929,7 +970,27 @@ impl<T: Config> Pallet<T> {
 			validator,
 			verdict: attestation.verdict,
 		});
-		Self::resolve(job_id, job, stage)
+		let (committee, verdicts) = match (stage, &job.challenge) {
+			(Stage::Adjudication, Some(c)) => (c.committee.len(), c.verdicts.len()),
+			_ => (job.committee.len(), job.verdicts.len()),
+		};
+		let sizes = Attested {
+			redundancy: u32::from(job.redundancy),
+			committee: committee as u32,
+			verdicts: verdicts as u32,
+			decided: false,
+		};
+		let decided = Self::resolve(job_id, job, stage)?;
+		Ok(Attested { decided, ..sizes })
+	}
+
+	/// Pre-dispatch weight of `submit_attestations` with `b` items: each item may decide a job
+	/// of maximal size.
+	pub fn submit_attestations_weight(b: u32) -> Weight {
+		T::WeightInfo::submit_attestations(b).saturating_add(
+			T::WeightInfo::finalize(T::MaxRedundancy::get(), T::MaxCommittee::get())
+				.saturating_mul(u64::from(b)),
+		)
 	}
 
 	/// Checks of `attest`; returns the job and which committee decides it.
@@ -993,14 +1054,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Writes of `submit_attestations`: each item as `attest` (the call is transactional, so a
-	/// failing item reverts the whole batch).
+	/// failing item reverts the whole batch). Returns the items that decided a job.
 	pub fn do_submit_attestations(
 		batch: BoundedVec<BatchItemOf<T>, T::MaxBatch>,
-	) -> DispatchResult {
+	) -> Result<Vec<Attested>, DispatchError> {
+		let mut decided = Vec::new();
 		for (validator, attestation, _) in batch {
-			Self::attest_as(validator, attestation)?;
+			let done = Self::attest_as(validator, attestation)?;
+			if done.decided {
+				decided.push(done);
+			}
 		}
-		Ok(())
+		Ok(decided)
 	}
 
 	/// Checks of `challenge`; returns the job and the adjudication committee.
@@ -1051,8 +1116,9 @@ impl<T: Config> Pallet<T> {
 
 	// ---------------------------------------------------------------- outcomes
 
-	/// Decide the job if its deciding committee reached a quorum; store it either way.
-	fn resolve(job_id: JobId, job: JobOf<T>, stage: Stage) -> DispatchResult {
+	/// Decide the job if its deciding committee reached a quorum; store it either way. Returns
+	/// whether it decided.
+	fn resolve(job_id: JobId, job: JobOf<T>, stage: Stage) -> Result<bool, DispatchError> {
 		let verdicts = match (stage, &job.challenge) {
 			(Stage::Adjudication, Some(c)) => &c.verdicts,
 			_ => &job.verdicts,
@@ -1067,9 +1133,10 @@ impl<T: Config> Pallet<T> {
 			Stage::Adjudication if invalid >= quorum => Self::uphold_challenge(job_id, job),
 			_ => {
 				Jobs::<T>::insert(job_id, job);
-				Ok(())
+				return Ok(false);
 			}
 		}
+		.map(|()| true)
 	}
 
 	/// Valid quorum: pay the fee out (once: only an `Attesting` job gets here), record outcomes.

@@ -9,7 +9,7 @@
 //! Machine: `vm`, CPU: `AMD EPYC`.
 //!
 //! Command:
-//! /root/.cache/havn/target/debug/havn-node
+//! /root/.cache/havn/target-release/release/havn-node
 //! benchmark
 //! pallet
 //! --runtime
@@ -50,6 +50,7 @@ pub trait WeightInfo {
 	fn submit_receipt(r: u32, c: u32, ) -> Weight;
 	fn attest(r: u32, c: u32, ) -> Weight;
 	fn submit_attestations(b: u32, ) -> Weight;
+	fn finalize(r: u32, v: u32, ) -> Weight;
 	fn challenge(c: u32, ) -> Weight;
 	fn on_initialize_expiry(j: u32, ) -> Weight;
 }
@@ -72,11 +73,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ExecutionLog::Jobs` (r:0 w:1)
-	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3035), added: 5510, mode: `MaxEncodedLen`)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
 	fn submit_job() -> Weight {
 		// Proof size (bytes): measured `524`, estimated `5527`.
-		// Minimum execution time: 602_649_000 picoseconds.
-		Weight::from_parts(614_897_000, 5527)
+		// Minimum execution time: 55_142_000 picoseconds.
+		Weight::from_parts(58_738_000, 5527)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -85,25 +86,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Parameters::Parameters` (r:3 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `ExecutionLog::Jobs` (r:1 w:1)
-	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3035), added: 5510, mode: `MaxEncodedLen`)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
 	/// Storage: `StakeGuard::NodeInfo` (r:5 w:0)
 	/// Proof: `StakeGuard::NodeInfo` (`max_values`: None, `max_size`: Some(2279), added: 4754, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Records` (r:5 w:0)
 	/// Proof: `Reputation::Records` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Component `r` ranges over `[1, 5]`.
 	fn assign(r: u32, ) -> Weight {
-		// Proof size (bytes): measured `684 + r * (187 ±0)`, estimated `8535 + r * (4754 ±0)`.
-		// Minimum execution time: 342_781_000 picoseconds.
-		Weight::from_parts(235_706_302, 8535)
-			// Standard error: 927_079
-			.saturating_add(Weight::from_parts(124_312_524, 0).saturating_mul(r.into()))
+		// Proof size (bytes): measured `716 + r * (187 ±0)`, estimated `8535 + r * (4754 ±0)`.
+		// Minimum execution time: 33_350_000 picoseconds.
+		Weight::from_parts(24_431_272, 8535)
+			// Standard error: 46_682
+			.saturating_add(Weight::from_parts(13_270_278, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 4754).saturating_mul(r.into()))
 	}
 	/// Storage: `ExecutionLog::Jobs` (r:1 w:1)
-	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3035), added: 5510, mode: `MaxEncodedLen`)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:3 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `StakeGuard::Bonds` (r:1 w:0)
@@ -114,16 +115,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::Records` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Component `r` ranges over `[1, 5]`.
 	fn claim(r: u32, ) -> Weight {
-		// Proof size (bytes): measured `692 + r * (101 ±0)`, estimated `8535`.
-		// Minimum execution time: 330_803_000 picoseconds.
-		Weight::from_parts(335_087_959, 8535)
-			// Standard error: 656_800
-			.saturating_add(Weight::from_parts(8_629_309, 0).saturating_mul(r.into()))
+		// Proof size (bytes): measured `723 + r * (101 ±0)`, estimated `8535`.
+		// Minimum execution time: 30_496_000 picoseconds.
+		Weight::from_parts(33_387_918, 8535)
+			// Standard error: 20_156
+			.saturating_add(Weight::from_parts(1_132_649, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ExecutionLog::Jobs` (r:1 w:1)
-	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3035), added: 5510, mode: `MaxEncodedLen`)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
 	/// Storage: `StakeGuard::NodeInfo` (r:1 w:0)
 	/// Proof: `StakeGuard::NodeInfo` (`max_values`: None, `max_size`: Some(2279), added: 4754, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
@@ -141,20 +142,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `r` ranges over `[1, 5]`.
 	/// Component `c` ranges over `[1, 16]`.
 	fn submit_receipt(r: u32, c: u32, ) -> Weight {
-		// Proof size (bytes): measured `746 + c * (32 ±0) + r * (131 ±0)`, estimated `6500 + r * (2547 ±0)`.
-		// Minimum execution time: 449_130_000 picoseconds.
-		Weight::from_parts(391_795_244, 6500)
-			// Standard error: 1_028_697
-			.saturating_add(Weight::from_parts(35_471_680, 0).saturating_mul(r.into()))
-			// Standard error: 291_050
-			.saturating_add(Weight::from_parts(2_297_574, 0).saturating_mul(c.into()))
+		// Proof size (bytes): measured `774 + c * (32 ±0) + r * (133 ±0)`, estimated `6532 + r * (2547 ±0)`.
+		// Minimum execution time: 79_969_000 picoseconds.
+		Weight::from_parts(68_719_407, 6532)
+			// Standard error: 223_845
+			.saturating_add(Weight::from_parts(5_225_151, 0).saturating_mul(r.into()))
+			// Standard error: 64_249
+			.saturating_add(Weight::from_parts(603_919, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2547).saturating_mul(r.into()))
 	}
 	/// Storage: `ExecutionLog::Jobs` (r:1 w:1)
-	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3035), added: 5510, mode: `MaxEncodedLen`)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `PayoutRouter::Settled` (r:1 w:1)
@@ -177,14 +178,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::Records` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Component `r` ranges over `[1, 5]`.
 	/// Component `c` ranges over `[1, 16]`.
-	fn attest(r: u32, c: u32, ) -> Weight {
-		// Proof size (bytes): measured `2195 + c * (37 ±0) + r * (184 ±0)`, estimated `21814 + r * (2603 ±0)`.
-		// Minimum execution time: 3_725_236_000 picoseconds.
-		Weight::from_parts(3_272_312_527, 21814)
-			// Standard error: 6_726_934
-			.saturating_add(Weight::from_parts(429_274_235, 0).saturating_mul(r.into()))
-			// Standard error: 1_903_258
-			.saturating_add(Weight::from_parts(4_749_748, 0).saturating_mul(c.into()))
+	fn attest(r: u32, _c: u32, ) -> Weight {
+		// Proof size (bytes): measured `2273 + c * (28 ±0) + r * (220 ±0)`, estimated `21814 + r * (2603 ±0)`.
+		// Minimum execution time: 378_885_000 picoseconds.
+		Weight::from_parts(353_822_027, 21814)
+			// Standard error: 703_433
+			.saturating_add(Weight::from_parts(43_613_258, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(28_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(26_u64))
@@ -198,42 +197,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `ExecutionLog::Jobs` (r:64 w:64)
-	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3035), added: 5510, mode: `MaxEncodedLen`)
-	/// Storage: `PayoutRouter::Settled` (r:64 w:64)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
+	/// Component `b` ranges over `[1, 64]`.
+	fn submit_attestations(b: u32, ) -> Weight {
+		// Proof size (bytes): measured `541 + b * (755 ±0)`, estimated `6020 + b * (5542 ±0)`.
+		// Minimum execution time: 62_703_000 picoseconds.
+		Weight::from_parts(62_853_000, 6020)
+			// Standard error: 2_797_913
+			.saturating_add(Weight::from_parts(52_597_584, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 5542).saturating_mul(b.into()))
+	}
+	/// Storage: `PayoutRouter::Settled` (r:1 w:1)
 	/// Proof: `PayoutRouter::Settled` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
-	/// Storage: `WorkflowRegistry::Workflows` (r:64 w:0)
+	/// Storage: `WorkflowRegistry::Workflows` (r:1 w:0)
 	/// Proof: `WorkflowRegistry::Workflows` (`max_values`: None, `max_size`: Some(870), added: 3345, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:137 w:137)
+	/// Storage: `System::Account` (r:24 w:24)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `PayoutRouter::EarningsOf` (r:136 w:136)
+	/// Storage: `PayoutRouter::EarningsOf` (r:23 w:23)
 	/// Proof: `PayoutRouter::EarningsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `PayoutRouter::TotalPaid` (r:1 w:1)
 	/// Proof: `PayoutRouter::TotalPaid` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `PayoutRouter::WorkflowStats` (r:64 w:64)
+	/// Storage: `PayoutRouter::WorkflowStats` (r:1 w:1)
 	/// Proof: `PayoutRouter::WorkflowStats` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `PayoutRouter::TotalSettledFees` (r:1 w:1)
 	/// Proof: `PayoutRouter::TotalSettledFees` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Reputation::Records` (r:71 w:71)
+	/// Storage: `Reputation::Records` (r:21 w:21)
 	/// Proof: `Reputation::Records` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-	/// Component `b` ranges over `[1, 64]`.
-	fn submit_attestations(b: u32, ) -> Weight {
-		// Proof size (bytes): measured `2193 + b * (1243 ±0)`, estimated `23451 + b * (5510 ±0)`.
-		// Minimum execution time: 3_865_966_000 picoseconds.
-		Weight::from_parts(475_806_716, 23451)
-			// Standard error: 6_874_063
-			.saturating_add(Weight::from_parts(3_270_608_750, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads(30_u64))
-			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(b.into())))
-			.saturating_add(T::DbWeight::get().writes(26_u64))
-			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 5510).saturating_mul(b.into()))
+	/// Storage: `ExecutionLog::Jobs` (r:0 w:1)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
+	/// Component `r` ranges over `[1, 5]`.
+	/// Component `v` ranges over `[1, 16]`.
+	fn finalize(r: u32, v: u32, ) -> Weight {
+		// Proof size (bytes): measured `1161 + r * (92 ±0) + v * (93 ±0)`, estimated `8799 + r * (2603 ±0) + v * (2603 ±0)`.
+		// Minimum execution time: 360_778_000 picoseconds.
+		Weight::from_parts(122_531_249, 8799)
+			// Standard error: 690_662
+			.saturating_add(Weight::from_parts(41_698_282, 0).saturating_mul(r.into()))
+			// Standard error: 198_238
+			.saturating_add(Weight::from_parts(43_409_634, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(v.into()))
 	}
 	/// Storage: `StakeGuard::Bonds` (r:1 w:0)
 	/// Proof: `StakeGuard::Bonds` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// Storage: `ExecutionLog::Jobs` (r:1 w:1)
-	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3035), added: 5510, mode: `MaxEncodedLen`)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:4 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `StakeGuard::Validators` (r:1 w:0)
@@ -246,11 +265,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[0, 16]`.
 	fn challenge(c: u32, ) -> Weight {
-		// Proof size (bytes): measured `2996 + c * (46 ±0)`, estimated `11050`.
-		// Minimum execution time: 741_035_000 picoseconds.
-		Weight::from_parts(768_824_167, 11050)
-			// Standard error: 396_495
-			.saturating_add(Weight::from_parts(506_227, 0).saturating_mul(c.into()))
+		// Proof size (bytes): measured `2998 + c * (54 ±0)`, estimated `11050`.
+		// Minimum execution time: 77_856_000 picoseconds.
+		Weight::from_parts(88_656_947, 11050)
+			// Standard error: 77_627
+			.saturating_add(Weight::from_parts(791_005, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -261,7 +280,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ExecutionLog::ExpiryQueue` (r:1 w:1)
 	/// Proof: `ExecutionLog::ExpiryQueue` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `ExecutionLog::Jobs` (r:256 w:256)
-	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3035), added: 5510, mode: `MaxEncodedLen`)
+	/// Proof: `ExecutionLog::Jobs` (`max_values`: None, `max_size`: Some(3067), added: 5542, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -270,11 +289,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::Records` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Component `j` ranges over `[0, 256]`.
 	fn on_initialize_expiry(j: u32, ) -> Weight {
-		// Proof size (bytes): measured `1587 + j * (569 ±0)`, estimated `5527 + j * (12735 ±0)`.
-		// Minimum execution time: 76_755_000 picoseconds.
-		Weight::from_parts(77_536_000, 5527)
-			// Standard error: 12_938_946
-			.saturating_add(Weight::from_parts(611_204_943, 0).saturating_mul(j.into()))
+		// Proof size (bytes): measured `1547 + j * (602 ±0)`, estimated `5527 + j * (12735 ±0)`.
+		// Minimum execution time: 5_428_000 picoseconds.
+		Weight::from_parts(5_518_000, 5527)
+			// Standard error: 3_258_496
+			.saturating_add(Weight::from_parts(89_118_415, 0).saturating_mul(j.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(j.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -286,37 +305,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_job() -> Weight {
-		Weight::from_parts(614_897_000, 5527)
+		Weight::from_parts(58_738_000, 5527)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn assign(r: u32, ) -> Weight {
-		Weight::from_parts(235_706_302, 8535)
-			.saturating_add(Weight::from_parts(124_312_524, 0).saturating_mul(r.into()))
+		Weight::from_parts(24_431_272, 8535)
+			.saturating_add(Weight::from_parts(13_270_278, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 4754).saturating_mul(r.into()))
 	}
 	fn claim(r: u32, ) -> Weight {
-		Weight::from_parts(335_087_959, 8535)
-			.saturating_add(Weight::from_parts(8_629_309, 0).saturating_mul(r.into()))
+		Weight::from_parts(33_387_918, 8535)
+			.saturating_add(Weight::from_parts(1_132_649, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_receipt(r: u32, c: u32, ) -> Weight {
-		Weight::from_parts(391_795_244, 6500)
-			.saturating_add(Weight::from_parts(35_471_680, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(2_297_574, 0).saturating_mul(c.into()))
+		Weight::from_parts(68_719_407, 6532)
+			.saturating_add(Weight::from_parts(5_225_151, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(603_919, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2547).saturating_mul(r.into()))
 	}
-	fn attest(r: u32, c: u32, ) -> Weight {
-		Weight::from_parts(3_272_312_527, 21814)
-			.saturating_add(Weight::from_parts(429_274_235, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(4_749_748, 0).saturating_mul(c.into()))
+	fn attest(r: u32, _c: u32, ) -> Weight {
+		Weight::from_parts(353_822_027, 21814)
+			.saturating_add(Weight::from_parts(43_613_258, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(28_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(26_u64))
@@ -324,23 +342,35 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(r.into()))
 	}
 	fn submit_attestations(b: u32, ) -> Weight {
-		Weight::from_parts(475_806_716, 23451)
-			.saturating_add(Weight::from_parts(3_270_608_750, 0).saturating_mul(b.into()))
-			.saturating_add(ParityDbWeight::get().reads(30_u64))
-			.saturating_add(ParityDbWeight::get().reads((9_u64).saturating_mul(b.into())))
-			.saturating_add(ParityDbWeight::get().writes(26_u64))
-			.saturating_add(ParityDbWeight::get().writes((8_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 5510).saturating_mul(b.into()))
+		Weight::from_parts(62_853_000, 6020)
+			.saturating_add(Weight::from_parts(52_597_584, 0).saturating_mul(b.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 5542).saturating_mul(b.into()))
+	}
+	fn finalize(r: u32, v: u32, ) -> Weight {
+		Weight::from_parts(122_531_249, 8799)
+			.saturating_add(Weight::from_parts(41_698_282, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(43_409_634, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(v.into())))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(v.into()))
 	}
 	fn challenge(c: u32, ) -> Weight {
-		Weight::from_parts(768_824_167, 11050)
-			.saturating_add(Weight::from_parts(506_227, 0).saturating_mul(c.into()))
+		Weight::from_parts(88_656_947, 11050)
+			.saturating_add(Weight::from_parts(791_005, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn on_initialize_expiry(j: u32, ) -> Weight {
-		Weight::from_parts(77_536_000, 5527)
-			.saturating_add(Weight::from_parts(611_204_943, 0).saturating_mul(j.into()))
+		Weight::from_parts(5_518_000, 5527)
+			.saturating_add(Weight::from_parts(89_118_415, 0).saturating_mul(j.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(j.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))

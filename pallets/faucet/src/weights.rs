@@ -9,7 +9,7 @@
 //! Machine: `vm`, CPU: `AMD EPYC`.
 //!
 //! Command:
-//! /root/.cache/havn/target/debug/havn-node
+//! /root/.cache/havn/target-release/release/havn-node
 //! benchmark
 //! pallet
 //! --runtime
@@ -63,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim() -> Weight {
 		// Proof size (bytes): measured `316`, estimated `6196`.
-		// Minimum execution time: 598_613_000 picoseconds.
-		Weight::from_parts(609_819_000, 6196)
+		// Minimum execution time: 55_763_000 picoseconds.
+		Weight::from_parts(58_737_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Faucet::Enabled` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn set_enabled() -> Weight {
 		// Proof size (bytes): measured `0`, estimated `0`.
-		// Minimum execution time: 60_971_000 picoseconds.
-		Weight::from_parts(63_655_000, 0)
+		// Minimum execution time: 3_415_000 picoseconds.
+		Weight::from_parts(3_816_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -81,12 +81,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn claim() -> Weight {
-		Weight::from_parts(609_819_000, 6196)
+		Weight::from_parts(58_737_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_enabled() -> Weight {
-		Weight::from_parts(63_655_000, 0)
+		Weight::from_parts(3_816_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

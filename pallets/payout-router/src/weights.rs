@@ -9,7 +9,7 @@
 //! Machine: `vm`, CPU: `AMD EPYC`.
 //!
 //! Command:
-//! /root/.cache/havn/target/debug/havn-node
+//! /root/.cache/havn/target-release/release/havn-node
 //! benchmark
 //! pallet
 //! --runtime
@@ -70,15 +70,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `n` ranges over `[1, 5]`.
 	/// Component `v` ranges over `[1, 16]`.
 	fn distribute(u: u32, n: u32, v: u32, ) -> Weight {
-		// Proof size (bytes): measured `1207 + u * (283 ±0) + v * (2 ±0)`, estimated `8799 + n * (2603 ±0) + u * (3345 ±0) + v * (2603 ±0)`.
-		// Minimum execution time: 8_730_101_000 picoseconds.
-		Weight::from_parts(1_041_676_453, 8799)
-			// Standard error: 1_836_881
-			.saturating_add(Weight::from_parts(405_874_585, 0).saturating_mul(u.into()))
-			// Standard error: 6_932_349
-			.saturating_add(Weight::from_parts(389_923_634, 0).saturating_mul(n.into()))
-			// Standard error: 1_953_085
-			.saturating_add(Weight::from_parts(367_391_807, 0).saturating_mul(v.into()))
+		// Proof size (bytes): measured `916 + n * (16 ±0) + u * (287 ±0) + v * (10 ±0)`, estimated `8799 + n * (2603 ±0) + u * (3345 ±0) + v * (2603 ±0)`.
+		// Minimum execution time: 871_971_000 picoseconds.
+		Weight::from_parts(80_555_693, 8799)
+			// Standard error: 4_671_024
+			.saturating_add(Weight::from_parts(40_948_431, 0).saturating_mul(u.into()))
+			// Standard error: 17_244_092
+			.saturating_add(Weight::from_parts(53_709_825, 0).saturating_mul(n.into()))
+			// Standard error: 4_987_750
+			.saturating_add(Weight::from_parts(43_595_001, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
@@ -96,10 +96,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn distribute(u: u32, n: u32, v: u32, ) -> Weight {
-		Weight::from_parts(1_041_676_453, 8799)
-			.saturating_add(Weight::from_parts(405_874_585, 0).saturating_mul(u.into()))
-			.saturating_add(Weight::from_parts(389_923_634, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(367_391_807, 0).saturating_mul(v.into()))
+		Weight::from_parts(80_555_693, 8799)
+			.saturating_add(Weight::from_parts(40_948_431, 0).saturating_mul(u.into()))
+			.saturating_add(Weight::from_parts(53_709_825, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(43_595_001, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(u.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))

@@ -9,7 +9,7 @@
 //! Machine: `vm`, CPU: `AMD EPYC`.
 //!
 //! Command:
-//! /root/.cache/havn/target/debug/havn-node
+//! /root/.cache/havn/target-release/release/havn-node
 //! benchmark
 //! pallet
 //! --runtime
@@ -55,8 +55,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::Records` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	fn reset() -> Weight {
 		// Proof size (bytes): measured `140`, estimated `3537`.
-		// Minimum execution time: 130_915_000 picoseconds.
-		Weight::from_parts(134_601_000, 3537)
+		// Minimum execution time: 7_972_000 picoseconds.
+		Weight::from_parts(8_693_000, 3537)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -64,8 +64,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::Records` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	fn record() -> Weight {
 		// Proof size (bytes): measured `140`, estimated `3537`.
-		// Minimum execution time: 97_375_000 picoseconds.
-		Weight::from_parts(100_469_000, 3537)
+		// Minimum execution time: 7_461_000 picoseconds.
+		Weight::from_parts(8_162_000, 3537)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -74,12 +74,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn reset() -> Weight {
-		Weight::from_parts(134_601_000, 3537)
+		Weight::from_parts(8_693_000, 3537)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn record() -> Weight {
-		Weight::from_parts(100_469_000, 3537)
+		Weight::from_parts(8_162_000, 3537)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
