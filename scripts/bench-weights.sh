@@ -2,10 +2,22 @@
 # The weight report: how many full job lifecycles (submit, assign, receipt, quorum of
 # attestations, payout) fit in one block against how many transfer_keep_alive calls, computed
 # from the generated weights.rs files (runtime/tests/weight_report.rs). Regenerate the weights
-# first with scripts/benchmark.sh for figures of this machine.
+# first with `PROFILE=release scripts/benchmark.sh` for figures of this machine.
+#
+#   scripts/bench-weights.sh [--quick]    (the same either way: it only reads the weights)
+#
+# With HAVN_BENCH_OUT=FILE the table is appended to FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
-echo "machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
-cargo test --locked -p havn-runtime --test weight_report -- --nocapture 2>/dev/null |
-  sed -n '/^Weight report/,/^binding/p'
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+cargo test --locked -p havn-runtime --test weight_report -- --nocapture >"$out" 2>/dev/null || {
+  echo "bench-weights: the weight report test failed" >&2
+  cargo test --locked -p havn-runtime --test weight_report -- --nocapture >&2
+  exit 1
+}
+{
+  echo "machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
+  sed -n '/^Weight report/,/^binding/p' "$out"
+} | tee -a "${HAVN_BENCH_OUT:-/dev/null}"
