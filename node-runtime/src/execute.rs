@@ -10,12 +10,25 @@
 //!    it.
 //! 4. A job of this node's class that no relay routes within `RelayTimeout` blocks (the
 //!    orchestrator may be down) is claimed with `ExecutionLog::claim`.
+//!
+//! Each executed job logs one `receipt submitted` line with the wall time of every phase, in
+//! milliseconds: `chain_ms` (reading the job and its manifest version from the chain),
+//! `queue_ms` (waiting for the run slot), `fetch_ms`, `verify_ms`, `compute_ms`,
+//! `executor_other_ms`, `hash_ms` (see [`job::Phases`]), `store_ms` (uploading the outputs),
+//! `sign_ms` (building and signing the receipt) and `included_ms` (from the start of the
+//! submission until the receipt extrinsic is in a best block), plus `submit_started_us`, the
+//! wall-clock time (µs since the Unix epoch) at which the submission started: the time until
+//! the pool accepted the extrinsic is read against it from the RPC client's trace log
+//! (`scripts/bench-executors.sh`), since `HavnClient::submit` only returns at inclusion.
 
 use crate::{job, telemetry::Telemetry, Shared};
 use anyhow::Context;
 use havn_client::{api, convert::recode, ClientError, Signer};
 use havn_primitives::{cid, Receipt};
-use std::sync::Arc;
+use std::{
+	sync::Arc,
+	time::{Duration, Instant, SystemTime},
+};
 
 /// Blocks between heartbeats (StakeGuard's `HeartbeatEpoch` is 100 blocks).
 pub const HEARTBEAT_EVERY: u64 = 25;
@@ -72,17 +85,24 @@ pub async fn run_job(
 	telemetry: Arc<Telemetry>,
 	job_id: u64,
 ) -> anyhow::Result<()> {
+	let started = Instant::now();
 	let facts = job::facts(&shared.client, job_id).await?;
+	let chain = started.elapsed();
+	let started = Instant::now();
 	let slot = shared.runs.acquire().await?;
+	let queue = started.elapsed();
 	let meter = telemetry.start();
 	let run = job::run(shared.engine.clone(), &shared.store, &facts).await?;
 	let (latency_ms, energy_mj) = telemetry.finish(meter);
 	drop(slot);
+	let started = Instant::now();
 	for blob in &run.output.blobs {
 		shared.store.upload(blob.bytes.clone(), &blob.media_type).await?;
 	}
 	let stored = shared.store.upload(run.output.document.clone(), "application/json").await?;
 	debug_assert_eq!(stored, run.outputs_cid);
+	let store = started.elapsed();
+	let started = Instant::now();
 	let receipt = Receipt {
 		workflow_id: facts.workflow_id,
 		job_id,
@@ -93,16 +113,39 @@ pub async fn run_job(
 	};
 	let signature = receipt_key.sign(&receipt.signing_payload(shared.client.genesis_hash()));
 	let call = api::tx().execution_log().submit_receipt(job_id, recode(&receipt)?, signature.0);
+	let sign = started.elapsed();
+	let submit_started_us = SystemTime::now()
+		.duration_since(SystemTime::UNIX_EPOCH)
+		.map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
+	let started = Instant::now();
 	shared.client.submit(&call, &shared.signer).await?;
+	let included = started.elapsed();
+	let phases = &run.phases;
 	tracing::info!(
 		job_id,
 		outputs_cid = %run.outputs_cid,
 		runtime_hash = ?run.runtime_hash,
 		latency_ms,
 		energy_mj,
+		chain_ms = ms(chain),
+		queue_ms = ms(queue),
+		fetch_ms = ms(phases.fetch),
+		verify_ms = ms(phases.verify),
+		compute_ms = ms(phases.compute),
+		executor_other_ms = ms(phases.executor_other),
+		hash_ms = ms(phases.hash),
+		store_ms = ms(store),
+		sign_ms = ms(sign),
+		submit_started_us,
+		included_ms = ms(included),
 		"receipt submitted"
 	);
 	Ok(())
+}
+
+/// `d` in milliseconds, to the microsecond (for the timing line).
+fn ms(d: Duration) -> f64 {
+	(d.as_secs_f64() * 1e6).round() / 1e3
 }
 
 /// Claim `job_id` after the relay timeout; the `JobAssigned` that completes the claim starts the

@@ -9,7 +9,10 @@ use havn_client::{
 };
 use havn_executors::{Engine, RunOutput, EXECUTOR_VERSION};
 use havn_primitives::{manifest::Manifest, receipt::runtime_hash, Digest, JobId, WorkflowId};
-use std::sync::Arc;
+use std::{
+	sync::Arc,
+	time::{Duration, Instant},
+};
 
 /// What the chain says about a job, read at the latest best state.
 #[derive(Clone, Debug)]
@@ -40,6 +43,46 @@ pub struct Run {
 	pub runtime_hash: Digest,
 	/// CID of the outputs document.
 	pub outputs_cid: String,
+	/// Where the run's wall time went.
+	pub phases: Phases,
+}
+
+/// Wall time of each phase of [`run`] (the per-job timing line of the execute role reports
+/// them; see `docs/performance.md`, section Executors).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Phases {
+	/// Downloading the manifest and the inputs from the artifact store, including the CID
+	/// (sha2-256) check that the store client makes on every download.
+	pub fetch: Duration,
+	/// Checking both blake2-256 digests against the chain and parsing the manifest.
+	pub verify: Duration,
+	/// Model compute as the executors report it (model loading excluded).
+	pub compute: Duration,
+	/// The rest of the executor call: handing it to a blocking thread, parsing the input JSON,
+	/// building and serialising the outputs document, loading a model on first use.
+	pub executor_other: Duration,
+	/// `runtime_hash` and the outputs CID.
+	pub hash: Duration,
+}
+
+/// Download `uri` from `store` and check its blake2-256 digest against `digest` (what
+/// `ArtifactClient::download_checked` does, in two timed halves).
+async fn fetch_checked(
+	store: &ArtifactClient,
+	uri: &str,
+	digest: Digest,
+	phases: &mut Phases,
+) -> anyhow::Result<Vec<u8>> {
+	let started = Instant::now();
+	let bytes = store.download(uri).await?;
+	phases.fetch += started.elapsed();
+	let started = Instant::now();
+	let actual = havn_primitives::manifest::manifest_digest(&bytes);
+	if actual != digest {
+		return Err(anyhow!("{uri}: blake2-256 is {actual:?}, the chain registered {digest:?}"));
+	}
+	phases.verify += started.elapsed();
+	Ok(bytes)
 }
 
 /// Read a job and the manifest version pinned on it from the chain (at the best block).
@@ -91,21 +134,28 @@ pub async fn run(
 	store: &ArtifactClient,
 	facts: &JobFacts,
 ) -> anyhow::Result<Run> {
-	let manifest_bytes = store
-		.download_checked(&facts.manifest_uri, facts.manifest_hash)
-		.await
-		.context("fetching the manifest")?;
-	let input = store
-		.download_checked(&facts.input_uri, facts.input_digest)
+	let mut phases = Phases::default();
+	let manifest_bytes =
+		fetch_checked(store, &facts.manifest_uri, facts.manifest_hash, &mut phases)
+			.await
+			.context("fetching the manifest")?;
+	let input = fetch_checked(store, &facts.input_uri, facts.input_digest, &mut phases)
 		.await
 		.context("fetching the inputs")?;
+	let started = Instant::now();
 	let manifest = Manifest::parse(&manifest_bytes).context("the registered manifest")?;
+	phases.verify += started.elapsed();
+	let started = Instant::now();
 	let output = tokio::task::spawn_blocking(move || engine.run(&manifest, &input))
 		.await
 		.context("executor thread")?
 		.context("running the workflow")?;
+	phases.compute = output.compute;
+	phases.executor_other = started.elapsed().saturating_sub(output.compute);
+	let started = Instant::now();
 	let runtime_hash =
 		runtime_hash(facts.manifest_hash, facts.input_digest, &output.document, EXECUTOR_VERSION);
 	let outputs_cid = havn_primitives::cid::cid_of(&output.document);
-	Ok(Run { output, runtime_hash, outputs_cid })
+	phases.hash = started.elapsed();
+	Ok(Run { output, runtime_hash, outputs_cid, phases })
 }

@@ -60,9 +60,14 @@ macro_rules! candle_version {
 pub const CANDLE_VERSION: &str = candle_version!();
 
 /// Version string of this executor build, folded into every `runtime_hash`:
-/// `havn-executors/<crate version> candle/<candle version>`.
+/// `havn-executors/<crate version>-r<outputs revision> candle/<candle version>`.
+///
+/// The outputs revision goes up whenever a change moves any output by even one bit, so that
+/// nodes and attestors on different builds never disagree on a `runtime_hash` silently (r2:
+/// embedding jobs run their texts in groups of similar length, which moves the last bits of
+/// some embeddings).
 pub const EXECUTOR_VERSION: &str =
-	concat!("havn-executors/", env!("CARGO_PKG_VERSION"), " candle/", candle_version!());
+	concat!("havn-executors/", env!("CARGO_PKG_VERSION"), "-r2 candle/", candle_version!());
 
 /// `schema` of every outputs document.
 pub const OUTPUTS_SCHEMA: &str = "havn.outputs/v1";
@@ -146,6 +151,9 @@ pub struct RunOutput {
 	/// Model compute time of all steps, ms (model loading excluded; for `http` steps the time
 	/// spent waiting on the server).
 	pub compute_ms: u64,
+	/// The same model compute time, unrounded (the daemon's per-phase timings need
+	/// sub-millisecond resolution).
+	pub compute: Duration,
 }
 
 /// One step's result.
@@ -245,6 +253,7 @@ impl Engine {
 			document,
 			blobs,
 			compute_ms: u64::try_from(compute.as_millis()).unwrap_or(u64::MAX),
+			compute,
 		})
 	}
 

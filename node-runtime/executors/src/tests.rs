@@ -19,7 +19,7 @@ fn norm(v: &[f32]) -> f32 {
 fn executor_version_names_this_crate_and_the_locked_candle() {
 	assert_eq!(
 		EXECUTOR_VERSION,
-		format!("havn-executors/{} candle/{CANDLE_VERSION}", env!("CARGO_PKG_VERSION"))
+		format!("havn-executors/{}-r2 candle/{CANDLE_VERSION}", env!("CARGO_PKG_VERSION"))
 	);
 	// CANDLE_VERSION must follow the candle that is actually built (Cargo.lock).
 	let lock =
