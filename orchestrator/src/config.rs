@@ -39,8 +39,9 @@ pub struct Config {
 	#[arg(long, env = "HAVN_INDEX_FROM", default_value_t = 1)]
 	pub index_from: u32,
 
-	/// How often to poll the finalized head when caught up, in ms (one block time).
-	#[arg(long, env = "HAVN_POLL_MS", default_value_t = 3_000)]
+	/// How often to poll the finalized head when caught up, in ms (a third of a block time, so
+	/// that a new finalized block is seen within a second).
+	#[arg(long, env = "HAVN_POLL_MS", default_value_t = 1_000)]
 	pub poll_ms: u64,
 
 	/// StakeGuard's heartbeat epoch, in blocks: a node is active (and routable) if it
@@ -59,6 +60,17 @@ pub struct Config {
 	/// Timeout of one HTTP request, in ms.
 	#[arg(long, env = "HAVN_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
 	pub request_timeout_ms: u64,
+
+	/// Serve the REST API from the database without following a chain: no indexing, no relay,
+	/// no live chain queries. For a read replica of a database that another orchestrator
+	/// indexes (the indexed height is re-read from it every `--poll-ms`), or for a database
+	/// made by `havn-bench-seed`.
+	#[arg(
+		long,
+		env = "HAVN_NO_INDEX",
+		conflicts_with_all = ["relay_suri", "relay_keystore", "bond_relay"]
+	)]
+	pub no_index: bool,
 
 	/// Secret URI of the relay account (for example `//Eve` on a dev chain); enables routing.
 	#[arg(
@@ -127,6 +139,18 @@ mod tests {
 			"//Eve",
 			"--relay-keystore",
 			"/k"
+		])
+		.is_err());
+		assert!(!config.no_index);
+		let replica =
+			Config::try_parse_from(["havn-orchestrator", "--no-index", "--data-dir", "/tmp/x"])
+				.unwrap();
+		assert!(replica.no_index);
+		assert!(Config::try_parse_from([
+			"havn-orchestrator",
+			"--no-index",
+			"--relay-suri",
+			"//Eve"
 		])
 		.is_err());
 	}

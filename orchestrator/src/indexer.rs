@@ -1,7 +1,8 @@
 //! The indexer: finalized blocks into the database, exactly once.
 //!
-//! It indexes from `last_indexed + 1` (first run: `--index-from`) up to the finalized head,
-//! then polls the head every block time. For each block it reads the events and
+//! It indexes from `last_indexed + 1` (first run: `--index-from`) up to the finalized head
+//! (read again every second while behind, so that the finalized height and the lag it
+//! publishes stay current), then polls the head every `--poll-ms`. For each block it reads the events and
 //! `Timestamp::Now`, decodes every Havn event into a [`HavnEvent`] with the storage records it
 //! needs (read at that block: the workflow record and its first version, the job's redundancy
 //! and inputs, the receipt's latency, energy and signature, the node's capabilities and
@@ -17,12 +18,19 @@ use crate::{
 };
 use havn_client::{api, convert::recode, AccountId, ClientError, HavnClient};
 use havn_primitives::{ComputeClass, Role};
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+	collections::HashMap,
+	sync::Arc,
+	time::{Duration, Instant},
+};
 use subxt::events::Phase;
 use tokio::sync::watch;
 
 /// Consecutive failures after which the indexer gives the connection up.
 const MAX_FAILURES: u32 = 5;
+/// While catching up, how often the finalized head is read again (so that the finalized
+/// height and the lag published on `/metrics` stay current under a backlog).
+const HEAD_REFRESH: Duration = Duration::from_secs(1);
 
 /// An indexing failure.
 #[derive(Debug, thiserror::Error)]
@@ -105,9 +113,8 @@ impl Indexer {
 		shutdown: &watch::Receiver<bool>,
 		indexed: &watch::Sender<Option<u32>>,
 	) -> Result<(), IndexerError> {
-		let finalized = u32::try_from(self.client.finalized_number().await?)
-			.map_err(|_| chain("finalized block number above u32"))?;
-		self.status.set_finalized(finalized, &self.metrics);
+		let mut finalized = self.finalized_head().await?;
+		let mut head_read = Instant::now();
 		let mut next = match self.db.last_indexed().await? {
 			Some(last) => last.saturating_add(1),
 			None => self.index_from,
@@ -116,9 +123,25 @@ impl Indexer {
 			if *shutdown.borrow() {
 				return Ok(());
 			}
+			// Behind the head: keep the finalized height (and the lag metric) current.
+			if head_read.elapsed() >= HEAD_REFRESH {
+				finalized = finalized.max(self.finalized_head().await?);
+				head_read = Instant::now();
+			}
+			let started = Instant::now();
 			let block = self.fetch(next).await?;
+			let fetched = Instant::now();
+			self.metrics
+				.block_seconds
+				.with_label_values(&["fetch"])
+				.observe(fetched.duration_since(started).as_secs_f64());
 			let events = block.events.len() as u64;
-			if self.db.apply_block(&block).await? == Applied::Indexed {
+			let applied = self.db.apply_block(&block).await?;
+			self.metrics
+				.block_seconds
+				.with_label_values(&["write"])
+				.observe(fetched.elapsed().as_secs_f64());
+			if applied == Applied::Indexed {
 				self.metrics.indexed_events.inc_by(events);
 				tracing::debug!(block = next, events, "indexed");
 				for event in &block.events {
@@ -133,6 +156,14 @@ impl Indexer {
 			next = next.saturating_add(1);
 		}
 		Ok(())
+	}
+
+	/// Read the finalized head and publish it (`/health`, `/metrics`).
+	async fn finalized_head(&self) -> Result<u32, IndexerError> {
+		let finalized = u32::try_from(self.client.finalized_number().await?)
+			.map_err(|_| chain("finalized block number above u32"))?;
+		self.status.set_finalized(finalized, &self.metrics);
+		Ok(finalized)
 	}
 
 	/// Read block `number` and decode its Havn events.

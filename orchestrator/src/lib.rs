@@ -15,6 +15,9 @@
 //! - **Relay** ([`relay`], [`routing`]): with a relay key, bonds as a StakeGuard relay and
 //!   assigns each submitted job to the best eligible execution nodes.
 //!
+//! - **Benchmark data** ([`seed`]): a deterministic synthetic history for the benchmarks
+//!   (`havn-bench-seed`), never used by the service itself.
+//!
 //! Storage is SQLite by default and PostgreSQL with a `postgres://` `DATABASE_URL` ([`db`]).
 //! Units throughout: amounts are HAI planck (1 HAI = 10^12 planck, decimal strings in JSON),
 //! durations on-chain are blocks, latencies milliseconds.
@@ -33,6 +36,7 @@ pub mod openapi;
 pub mod pool;
 pub mod relay;
 pub mod routing;
+pub mod seed;
 pub mod views;
 
 use anyhow::Context;
@@ -70,6 +74,7 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
 			max_json_bytes: config.max_json_bytes,
 			request_timeout: Duration::from_millis(config.request_timeout_ms),
 			heartbeat_epoch: config.heartbeat_epoch,
+			follows_chain: !config.no_index,
 			..Default::default()
 		},
 	};
@@ -81,43 +86,73 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
 
 	let (shutdown_tx, shutdown_rx) = watch::channel(false);
 	let shutdown_tx = Arc::new(shutdown_tx);
-	let follower = chain::follow(
-		chain::Follower {
-			rpc_url: config.rpc_url.clone(),
+	let background = if config.no_index {
+		tracing::info!("--no-index: serving the database without following a chain");
+		tokio::spawn(follow_database(
 			db,
 			metrics,
 			status,
-			chain_queries,
-			index_from: config.index_from,
-			poll: Duration::from_millis(config.poll_ms),
-			heartbeat_epoch: config.heartbeat_epoch,
-			relay,
-		},
-		shutdown_rx.clone(),
-	);
-	// A follower that fails for good (a database of another chain) stops the whole service.
-	let follower = tokio::spawn({
+			Duration::from_millis(config.poll_ms),
+			shutdown_rx.clone(),
+		))
+	} else {
+		let follower = chain::follow(
+			chain::Follower {
+				rpc_url: config.rpc_url.clone(),
+				db,
+				metrics,
+				status,
+				chain_queries,
+				index_from: config.index_from,
+				poll: Duration::from_millis(config.poll_ms),
+				heartbeat_epoch: config.heartbeat_epoch,
+				relay,
+			},
+			shutdown_rx.clone(),
+		);
+		// A follower that fails for good (a database of another chain) stops the whole service.
 		let shutdown_tx = shutdown_tx.clone();
-		async move {
+		tokio::spawn(async move {
 			let result = follower.await;
 			if let Err(err) = &result {
 				tracing::error!(error = %err, "chain follower failed; stopping");
 				let _ = shutdown_tx.send(true);
 			}
 			result
-		}
-	});
+		})
+	};
 
 	axum::serve(listener, api::router(state))
 		.with_graceful_shutdown(shutdown_signal(shutdown_tx, shutdown_rx))
 		.await
 		.context("serve the REST API")?;
-	match follower.await {
+	match background.await {
 		Ok(result) => result.context("chain follower")?,
 		Err(err) => anyhow::bail!("chain follower panicked: {err}"),
 	}
 	tracing::info!("stopped");
 	Ok(())
+}
+
+/// With `--no-index`: re-read the last indexed block from the database every `poll` (another
+/// orchestrator may be indexing into it) until shutdown.
+async fn follow_database(
+	db: db::Db,
+	metrics: Arc<metrics::Metrics>,
+	status: Arc<metrics::ChainStatus>,
+	poll: Duration,
+	mut shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+	loop {
+		match db.last_indexed().await {
+			Ok(Some(last)) if status.indexed() != Some(last) => status.set_indexed(last, &metrics),
+			Ok(_) => {}
+			Err(err) => tracing::warn!(error = %err, "cannot read the indexed height"),
+		}
+		if !chain::pause(poll, &mut shutdown).await {
+			return Ok(());
+		}
+	}
 }
 
 /// Resolve on SIGINT, SIGTERM or a stop requested on `stopped`, telling the background tasks

@@ -30,6 +30,9 @@ pub struct Metrics {
 	pub indexer_errors: IntCounter,
 	/// Routing decisions by outcome (`assigned`, `no_candidates`, `rejected`, `failed`).
 	pub routing_decisions: IntCounterVec,
+	/// Time to index one block by step (`fetch`: reading it over RPC; `write`: its database
+	/// transaction), seconds.
+	pub block_seconds: HistogramVec,
 }
 
 impl Metrics {
@@ -62,7 +65,16 @@ impl Metrics {
 		registry.register(Box::new(lag_blocks.clone()))?;
 		registry.register(Box::new(indexed_events.clone()))?;
 		registry.register(Box::new(indexer_errors.clone()))?;
+		let block_seconds = HistogramVec::new(
+			HistogramOpts::new(
+				"block_index_duration_seconds",
+				"Time to index one block by step (fetch over RPC, database write), seconds",
+			)
+			.buckets(vec![0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0]),
+			&["step"],
+		)?;
 		registry.register(Box::new(routing_decisions.clone()))?;
+		registry.register(Box::new(block_seconds.clone()))?;
 		Ok(Self {
 			registry,
 			http_requests,
@@ -73,6 +85,7 @@ impl Metrics {
 			indexed_events,
 			indexer_errors,
 			routing_decisions,
+			block_seconds,
 		})
 	}
 

@@ -15,7 +15,10 @@
 use crate::{
 	accounts::parse_hai,
 	config::Config,
-	db::{read::OpenJob, Db},
+	db::{
+		read::{NodeRow, OpenJob},
+		Db,
+	},
 	metrics::{ChainStatus, Metrics},
 	model::parse_class,
 	routing::{choose_with, Candidate, Policy},
@@ -250,29 +253,7 @@ impl Relay {
 
 	/// The indexed nodes as routing candidates.
 	async fn candidates(&self, now: u32) -> Result<Vec<Candidate<String>>, crate::db::DbError> {
-		let mut extra_load: HashMap<&str, u32> = HashMap::new();
-		for node in self.in_flight.values().flatten() {
-			*extra_load.entry(node.as_str()).or_default() += 1;
-		}
-		Ok(self
-			.db
-			.node_rows()
-			.await?
-			.into_iter()
-			.filter_map(|row| {
-				let class = parse_class(row.compute_class.as_deref()?)?;
-				Some(Candidate {
-					quarantined: self.cooldown.get(&row.account).is_some_and(|u| *u > now),
-					load: row
-						.open_jobs
-						.saturating_add(extra_load.get(row.account.as_str()).copied().unwrap_or(0)),
-					class,
-					last_heartbeat: row.last_heartbeat,
-					reputation_ppm: row.reputation_ppm,
-					account: row.account,
-				})
-			})
-			.collect())
+		Ok(candidates(self.db.node_rows().await?, now, &self.cooldown, &self.in_flight))
 	}
 
 	/// Route one job; `false` if routing should stop for this round.
@@ -390,4 +371,34 @@ impl Relay {
 		}
 		ineligible
 	}
+}
+
+/// The routing candidates of the indexed `rows` at block `now`: nodes sitting out (`cooldown`
+/// until a later block) count as quarantined, and the assignments made but not indexed yet
+/// (`in_flight`, job to nodes) add to their nodes' load. Rows without a known class are skipped.
+pub fn candidates(
+	rows: Vec<NodeRow>,
+	now: u32,
+	cooldown: &HashMap<String, u32>,
+	in_flight: &HashMap<u64, Vec<String>>,
+) -> Vec<Candidate<String>> {
+	let mut extra_load: HashMap<&str, u32> = HashMap::new();
+	for node in in_flight.values().flatten() {
+		*extra_load.entry(node.as_str()).or_default() += 1;
+	}
+	rows.into_iter()
+		.filter_map(|row| {
+			let class = parse_class(row.compute_class.as_deref()?)?;
+			Some(Candidate {
+				quarantined: cooldown.get(&row.account).is_some_and(|u| *u > now),
+				load: row
+					.open_jobs
+					.saturating_add(extra_load.get(row.account.as_str()).copied().unwrap_or(0)),
+				class,
+				last_heartbeat: row.last_heartbeat,
+				reputation_ppm: row.reputation_ppm,
+				account: row.account,
+			})
+		})
+		.collect()
 }

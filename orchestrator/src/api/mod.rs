@@ -89,6 +89,9 @@ pub struct ApiLimits {
 	pub chain_query_timeout: Duration,
 	/// StakeGuard's heartbeat epoch, blocks.
 	pub heartbeat_epoch: u32,
+	/// Whether the service follows a chain (`false` with `--no-index`: `/health` does not
+	/// report the absent chain connection as `degraded`).
+	pub follows_chain: bool,
 }
 
 impl Default for ApiLimits {
@@ -99,6 +102,7 @@ impl Default for ApiLimits {
 			request_timeout: Duration::from_secs(30),
 			chain_query_timeout: Duration::from_secs(2),
 			heartbeat_epoch: crate::routing::HEARTBEAT_EPOCH,
+			follows_chain: true,
 		}
 	}
 }

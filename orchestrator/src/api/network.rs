@@ -75,8 +75,9 @@ pub async fn dashboard(State(state): State<AppState>) -> Result<Json<Dashboard>,
 	))
 }
 
-/// Health: `ok` when the database answers and the chain is connected, `degraded` when the chain
-/// is not, `unavailable` (503) when the database is not; with the indexed and finalized heights.
+/// Health: `ok` when the database answers and the chain is connected (or, with `--no-index`,
+/// not followed), `degraded` when the chain is not, `unavailable` (503) when the database is
+/// not; with the indexed and finalized heights.
 #[utoipa::path(
 	get,
 	path = "/health",
@@ -94,7 +95,9 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
 			tracing::error!(error = %err, "health: database unreachable");
 			(StatusCode::SERVICE_UNAVAILABLE, "unavailable")
 		}
-		Ok(()) if state.chain.get().is_none() => (StatusCode::OK, "degraded"),
+		Ok(()) if state.limits.follows_chain && state.chain.get().is_none() => {
+			(StatusCode::OK, "degraded")
+		}
 		Ok(()) => (StatusCode::OK, "ok"),
 	};
 	(code, Json(Health { status: status.to_string(), indexed_block, finalized_block }))

@@ -8,7 +8,10 @@
 //! - [`write`]: the indexer's exactly-once block writes ([`Db::apply_block`]).
 //! - [`read`]: the queries behind the REST API and routing.
 //! - [`pool`]: the attestation pool and the artifact index.
+//! - [`aggregates`]: running counts and earnings, kept by the writes so that reads never count
+//!   or sum millions of rows.
 
+pub mod aggregates;
 pub mod pool;
 pub mod read;
 pub mod write;
@@ -21,8 +24,28 @@ use sqlx::{
 use std::borrow::Cow;
 
 /// The schema migrations, embedded at compile time.
-const MIGRATIONS: [(i64, &str, &str); 1] =
-	[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: [(i64, &str, &str); 2] = [
+	(1, "init", include_str!("../../migrations/0001_init.sql")),
+	(2, "aggregates", include_str!("../../migrations/0002_aggregates.sql")),
+];
+
+/// The `CREATE INDEX` statements (secondary indexes) of the migrations, in order.
+pub fn index_statements() -> Vec<String> {
+	MIGRATIONS
+		.iter()
+		.flat_map(|(_, _, sql)| sql.split(';'))
+		.map(|statement| {
+			statement
+				.lines()
+				.filter(|line| !line.trim_start().starts_with("--"))
+				.collect::<Vec<_>>()
+				.join("\n")
+				.trim()
+				.to_string()
+		})
+		.filter(|statement| statement.starts_with("CREATE INDEX"))
+		.collect()
+}
 
 /// Key of the last indexed block in `indexer_state`.
 pub const LAST_INDEXED_KEY: &str = "last_indexed_block";
@@ -77,8 +100,9 @@ pub struct Db {
 }
 
 impl Db {
-	/// Connect to `url` (`sqlite://…?mode=rwc` or `postgres://…`), switch SQLite to WAL and run
-	/// the pending migrations.
+	/// Connect to `url` (`sqlite://…?mode=rwc` or `postgres://…`), switch SQLite to WAL, run
+	/// the pending migrations and fill the aggregates of a database indexed without them
+	/// ([`Db::ensure_aggregates`]).
 	pub async fn connect(url: &str) -> Result<Self, DbError> {
 		sqlx::any::install_default_drivers();
 		let dialect = if url.starts_with("sqlite:") {
@@ -92,12 +116,19 @@ impl Db {
 			Dialect::Sqlite => 4,
 			Dialect::Postgres => 10,
 		};
-		let pool = AnyPoolOptions::new().max_connections(max).connect(url).await?;
+		// An embedded SQLite connection cannot drop away: no ping (a round trip to its worker
+		// thread) before every use.
+		let pool = AnyPoolOptions::new()
+			.max_connections(max)
+			.test_before_acquire(dialect == Dialect::Postgres)
+			.connect(url)
+			.await?;
 		if dialect == Dialect::Sqlite {
 			sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
 		}
 		let db = Self { pool, dialect };
 		db.migrate().await?;
+		db.ensure_aggregates().await?;
 		Ok(db)
 	}
 
@@ -236,6 +267,14 @@ fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn index_statements_of_the_migrations() {
+		let statements = index_statements();
+		assert!(statements.iter().any(|s| s.starts_with("CREATE INDEX jobs_payer ON jobs")));
+		assert!(statements.iter().any(|s| s.starts_with("CREATE INDEX accounts_role_account")));
+		assert!(statements.iter().all(|s| !s.contains("--") && !s.contains("TABLE")));
+	}
 
 	#[test]
 	fn redacts_passwords() {

@@ -1,12 +1,17 @@
 //! Queries behind the REST API and routing. Every list is paginated by the caller's `limit`
-//! and `offset`; planck amounts are summed in Rust (u128), never in SQL.
+//! and `offset`; planck amounts are summed in Rust (u128), never in SQL. Totals and earnings
+//! come from the running aggregates ([`super::aggregates`]), so that each query reads a bounded
+//! number of rows however large the index grows.
 
-use super::{block, int, planck, uint, Db, DbError};
+use super::{
+	aggregates::{self as agg, counts_of, earnings_of},
+	block, int, planck, uint, Db, DbError,
+};
 use crate::{
 	model::{PayeeRole, RoyaltyPpm, NEWCOMER_SCORE_PPM, PHASES},
 	views::*,
 };
-use sqlx::{any::AnyRow, Row};
+use sqlx::{any::AnyRow, AnyConnection, Row};
 use std::collections::{BTreeMap, HashMap};
 
 /// Filters of `GET /v1/jobs`.
@@ -124,10 +129,6 @@ fn json_accounts(text: &str, column: &'static str) -> Result<Vec<String>, DbErro
 	serde_json::from_str(text).map_err(|_| DbError::Corrupt(column))
 }
 
-fn sum(amounts: impl IntoIterator<Item = u128>) -> u128 {
-	amounts.into_iter().fold(0u128, |acc, a| acc.saturating_add(a))
-}
-
 impl Db {
 	/// A page of workflows, lowest id first, and the total count.
 	pub async fn workflows(
@@ -135,35 +136,37 @@ impl Db {
 		limit: u32,
 		offset: u64,
 	) -> Result<(Vec<WorkflowSummary>, u64), DbError> {
+		let mut conn = self.pool().acquire().await?;
 		let sql =
 			format!("SELECT {WORKFLOW_COLUMNS} FROM workflows ORDER BY id LIMIT $1 OFFSET $2");
 		let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
 			.bind(i64::from(limit))
 			.bind(int(offset)?)
-			.fetch_all(self.pool())
+			.fetch_all(&mut *conn)
 			.await?;
 		let items = rows.iter().map(workflow_row).collect::<Result<Vec<_>, _>>()?;
-		let total = self.count("SELECT COUNT(*) AS n FROM workflows").await?;
+		let total = count(&mut conn, "SELECT COUNT(*) AS n FROM workflows").await?;
 		Ok((items, total))
 	}
 
 	/// One workflow.
 	pub async fn workflow(&self, id: u64) -> Result<Option<WorkflowSummary>, DbError> {
+		let mut conn = self.pool().acquire().await?;
 		let Ok(id) = i64::try_from(id) else { return Ok(None) };
 		let sql = format!("SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE id = $1");
-		let row =
-			sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await?;
+		let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *conn).await?;
 		row.as_ref().map(workflow_row).transpose()
 	}
 
 	/// A workflow's versions, oldest first.
 	pub async fn workflow_versions(&self, id: u64) -> Result<Vec<VersionView>, DbError> {
+		let mut conn = self.pool().acquire().await?;
 		let rows = sqlx::query(
 			"SELECT version, manifest_hash, manifest_uri, block FROM workflow_versions \
 			 WHERE workflow_id = $1 ORDER BY version",
 		)
 		.bind(int(id)?)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?;
 		rows.iter()
 			.map(|row| {
@@ -180,6 +183,7 @@ impl Db {
 	/// A workflow's lineage: ancestors through `parent` links (nearest first), dependencies,
 	/// dependants and derivatives.
 	pub async fn lineage(&self, id: u64, parent: Option<u64>) -> Result<LineageView, DbError> {
+		let mut conn = self.pool().acquire().await?;
 		// The registry bounds the depth; the cap only guards against a corrupt cycle.
 		const MAX_ANCESTORS: usize = 256;
 		let mut ancestors = Vec::new();
@@ -191,7 +195,7 @@ impl Db {
 			ancestors.push(p);
 			next = sqlx::query("SELECT parent FROM workflows WHERE id = $1")
 				.bind(int(p)?)
-				.fetch_optional(self.pool())
+				.fetch_optional(&mut *conn)
 				.await?
 				.map(|row| row.try_get::<Option<i64>, _>("parent"))
 				.transpose()?
@@ -204,14 +208,14 @@ impl Db {
 			 WHERE workflow_id = $1 ORDER BY dependency_id",
 		)
 		.bind(int(id)?)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?;
 		let dependant_rows = sqlx::query(
 			"SELECT workflow_id AS other, weight_ppm FROM workflow_dependencies \
 			 WHERE dependency_id = $1 ORDER BY workflow_id",
 		)
 		.bind(int(id)?)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?;
 		let to_view = |row: &AnyRow| -> Result<DependencyView, DbError> {
 			Ok(DependencyView {
@@ -221,7 +225,7 @@ impl Db {
 		};
 		let derivatives = sqlx::query("SELECT id FROM workflows WHERE parent = $1 ORDER BY id")
 			.bind(int(id)?)
-			.fetch_all(self.pool())
+			.fetch_all(&mut *conn)
 			.await?
 			.iter()
 			.map(|row| uint(row.try_get("id")?, "workflows.id"))
@@ -234,124 +238,131 @@ impl Db {
 		})
 	}
 
-	/// A workflow's earnings from the indexed settlements and payouts.
+	/// A workflow's earnings from the indexed settlements and payouts (their running totals).
 	pub async fn indexed_earnings(&self, id: u64, owner: &str) -> Result<IndexedEarnings, DbError> {
-		let fees = sqlx::query("SELECT fee FROM settlements WHERE workflow_id = $1")
-			.bind(int(id)?)
-			.fetch_all(self.pool())
-			.await?
-			.iter()
-			.map(|row| planck(&row.try_get::<String, _>("fee")?, "settlements.fee"))
-			.collect::<Result<Vec<_>, _>>()?;
-		let payouts = sqlx::query("SELECT role, amount FROM payouts WHERE workflow_id = $1")
-			.bind(int(id)?)
-			.fetch_all(self.pool())
-			.await?;
-		let mut by_role: HashMap<String, u128> = HashMap::new();
-		for row in &payouts {
-			let amount = planck(&row.try_get::<String, _>("amount")?, "payouts.amount")?;
-			let entry = by_role.entry(row.try_get("role")?).or_default();
-			*entry = entry.saturating_add(amount);
-		}
-		let upstream = sqlx::query(
-			"SELECT amount FROM payouts WHERE payee = $1 AND role = 'upstream' AND \
-			 (workflow_id IS NULL OR workflow_id <> $2)",
-		)
-		.bind(owner.to_string())
-		.bind(int(id)?)
-		.fetch_all(self.pool())
-		.await?
-		.iter()
-		.map(|row| planck(&row.try_get::<String, _>("amount")?, "payouts.amount"))
-		.collect::<Result<Vec<_>, _>>()?;
+		let mut conn = self.pool().acquire().await?;
+		let id = int(id)?;
+		let mut keys: Vec<String> =
+			PayeeRole::ALL.iter().map(|role| agg::paid_key(id, role.as_str())).collect();
+		keys.push(agg::settled_key(id));
+		keys.push(agg::upstream_key(owner));
+		keys.push(agg::upstream_from_key(owner, id));
+		let sums = earnings_of(&mut conn, &keys).await?;
+		let get = |key: &str| sums.get(key).copied().unwrap_or((0, 0));
+		let (total_fees, runs) = get(&agg::settled_key(id));
+		// The owner's upstream income from other workflows' jobs (or jobs not indexed).
+		let upstream = get(&agg::upstream_key(owner))
+			.0
+			.saturating_sub(get(&agg::upstream_from_key(owner, id)).0);
 		Ok(IndexedEarnings {
-			runs: fees.len() as u64,
-			total_fees: sum(fees).to_string(),
-			paid_by_role: role_amounts(|role| by_role.get(role).copied().unwrap_or(0)),
-			owner_upstream_income: sum(upstream).to_string(),
+			runs,
+			total_fees: total_fees.to_string(),
+			paid_by_role: role_amounts(|role| get(&agg::paid_key(id, role)).0),
+			owner_upstream_income: upstream.to_string(),
 		})
 	}
 
 	/// A page of jobs matching `filter`, newest first, and the number matching.
+	///
+	/// Only the filters given become conditions, so that the index of the filter (or, for a
+	/// node, `job_nodes` by node) gives the page in id order; the number matching comes from the
+	/// running counts when at most one filter is given.
 	pub async fn jobs(
 		&self,
 		filter: &JobFilter,
 		limit: u32,
 		offset: u64,
 	) -> Result<(Vec<JobSummary>, u64), DbError> {
-		const WHERE: &str = "WHERE ($1 IS NULL OR j.workflow_id = $1) AND \
-			($2 IS NULL OR j.payer = $2) AND ($3 IS NULL OR j.phase = $3) AND \
-			($4 IS NULL OR EXISTS (SELECT 1 FROM job_nodes n WHERE n.job_id = j.id AND \
-			n.node = $4))";
-		let workflow = filter.workflow.map(int).transpose()?;
-		let sql = format!(
-			"SELECT {JOB_COLUMNS} FROM jobs j {WHERE} ORDER BY j.id DESC LIMIT $5 OFFSET $6"
-		);
-		let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-			.bind(workflow)
-			.bind(filter.payer.clone())
-			.bind(filter.phase)
-			.bind(filter.node.clone())
-			.bind(i64::from(limit))
-			.bind(int(offset)?)
-			.fetch_all(self.pool())
-			.await?;
-		let mut items = rows.iter().map(job_row).collect::<Result<Vec<_>, _>>()?;
-		self.fill_nodes(&mut items).await?;
-		let count_sql = format!("SELECT COUNT(*) AS n FROM jobs j {WHERE}");
-		let total = sqlx::query(sqlx::AssertSqlSafe(count_sql))
-			.bind(workflow)
-			.bind(filter.payer.clone())
-			.bind(filter.phase)
-			.bind(filter.node.clone())
-			.fetch_one(self.pool())
-			.await?
-			.try_get::<i64, _>("n")?;
-		Ok((items, uint(total, "count")?))
-	}
-
-	/// Set the `nodes` of the listed jobs (one query over their id range).
-	async fn fill_nodes(&self, jobs: &mut [JobSummary]) -> Result<(), DbError> {
-		let (Some(lo), Some(hi)) =
-			(jobs.iter().map(|j| j.id).min(), jobs.iter().map(|j| j.id).max())
-		else {
-			return Ok(());
+		let mut conn = self.pool().acquire().await?;
+		enum Bind {
+			Int(i64),
+			Text(String),
+		}
+		let mut conditions: Vec<String> = Vec::new();
+		let mut binds: Vec<Bind> = Vec::new();
+		let mut count_key = None;
+		let mut filters = 0;
+		if let Some(workflow) = filter.workflow {
+			let workflow = int(workflow)?;
+			binds.push(Bind::Int(workflow));
+			conditions.push(format!("j.workflow_id = ${}", binds.len()));
+			count_key = Some(agg::workflow_jobs_key(workflow));
+			filters += 1;
+		}
+		if let Some(payer) = &filter.payer {
+			binds.push(Bind::Text(payer.clone()));
+			conditions.push(format!("j.payer = ${}", binds.len()));
+			count_key = Some(agg::payer_key(payer));
+			filters += 1;
+		}
+		if let Some(phase) = filter.phase {
+			binds.push(Bind::Text(phase.to_string()));
+			conditions.push(format!("j.phase = ${}", binds.len()));
+			count_key = Some(agg::phase_key(phase));
+			filters += 1;
+		}
+		let from = match &filter.node {
+			Some(node) => {
+				binds.push(Bind::Text(node.clone()));
+				conditions.push(format!("n.node = ${}", binds.len()));
+				count_key = Some(agg::node_key(node));
+				filters += 1;
+				"job_nodes n JOIN jobs j ON j.id = n.job_id"
+			}
+			None => "jobs j",
 		};
-		let rows = sqlx::query(
-			"SELECT job_id, node FROM job_nodes WHERE job_id BETWEEN $1 AND $2 \
-			 ORDER BY job_id, slot",
-		)
-		.bind(int(lo)?)
-		.bind(int(hi)?)
-		.fetch_all(self.pool())
-		.await?;
-		let mut by_job: HashMap<u64, Vec<String>> = HashMap::new();
-		for row in &rows {
-			by_job
-				.entry(uint(row.try_get("job_id")?, "job_nodes.job_id")?)
-				.or_default()
-				.push(row.try_get("node")?);
-		}
-		for job in jobs {
-			job.nodes = by_job.remove(&job.id).unwrap_or_default();
-		}
-		Ok(())
+		let order = if filter.node.is_some() { "n.job_id" } else { "j.id" };
+		let condition = if conditions.is_empty() {
+			String::new()
+		} else {
+			format!("WHERE {}", conditions.join(" AND "))
+		};
+		let columns = JOB_COLUMNS.split(", ").map(|c| format!("j.{c}")).collect::<Vec<_>>();
+		let sql = format!(
+			"SELECT {} FROM {from} {condition} ORDER BY {order} DESC LIMIT ${} OFFSET ${}",
+			columns.join(", "),
+			binds.len() + 1,
+			binds.len() + 2
+		);
+		let bind_all = |sql: String| {
+			let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+			for bind in &binds {
+				query = match bind {
+					Bind::Int(v) => query.bind(*v),
+					Bind::Text(v) => query.bind(v.clone()),
+				};
+			}
+			query
+		};
+		let rows =
+			bind_all(sql).bind(i64::from(limit)).bind(int(offset)?).fetch_all(&mut *conn).await?;
+		let mut items = rows.iter().map(job_row).collect::<Result<Vec<_>, _>>()?;
+		fill_nodes(&mut conn, &mut items).await?;
+		let total = if filters <= 1 {
+			let key = count_key.unwrap_or_else(|| agg::JOBS.to_string());
+			counts_of(&mut conn, std::slice::from_ref(&key)).await?.get(&key).copied().unwrap_or(0)
+		} else {
+			let sql = format!("SELECT COUNT(*) AS n FROM {from} {condition}");
+			uint(bind_all(sql).fetch_one(&mut *conn).await?.try_get::<i64, _>("n")?, "count")?
+		};
+		Ok((items, total))
 	}
 
 	/// One job with its timeline, events, receipts, attestations and payouts.
 	pub async fn job(&self, id: u64) -> Result<Option<JobDetail>, DbError> {
+		let mut conn = self.pool().acquire().await?;
 		let Ok(id_i) = i64::try_from(id) else { return Ok(None) };
 		let sql = format!(
 			"SELECT {JOB_COLUMNS}, input_digest, input_uri, assigned_by, committee, \
 			 adjudicators, challenger FROM jobs WHERE id = $1"
 		);
 		let Some(row) =
-			sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id_i).fetch_optional(self.pool()).await?
+			sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id_i).fetch_optional(&mut *conn).await?
 		else {
 			return Ok(None);
 		};
 		let mut job = job_row(&row)?;
-		self.fill_nodes(std::slice::from_mut(&mut job)).await?;
+		fill_nodes(&mut conn, std::slice::from_mut(&mut job)).await?;
 		let committee = json_accounts(&row.try_get::<String, _>("committee")?, "jobs.committee")?;
 		let adjudicators = row
 			.try_get::<Option<String>, _>("adjudicators")?
@@ -364,7 +375,7 @@ impl Db {
 			 ORDER BY e.block, e.event_index",
 		)
 		.bind(id_i)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?;
 		let mut timeline = Vec::new();
 		let mut events = Vec::new();
@@ -394,7 +405,7 @@ impl Db {
 			 FROM receipts WHERE job_id = $1 ORDER BY block, node",
 		)
 		.bind(id_i)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?
 		.iter()
 		.map(|row| {
@@ -418,7 +429,7 @@ impl Db {
 			 FROM attestations WHERE job_id = $1 ORDER BY block, event_index",
 		)
 		.bind(id_i)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?
 		.iter()
 		.map(|row| {
@@ -438,7 +449,7 @@ impl Db {
 			 ORDER BY block, event_index",
 		)
 		.bind(id_i)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?
 		.iter()
 		.map(|row| {
@@ -469,11 +480,12 @@ impl Db {
 
 	/// A job's phase and the committee deciding it now (the adjudicators while challenged).
 	pub async fn job_phase(&self, id: u64) -> Result<Option<(String, Vec<String>)>, DbError> {
+		let mut conn = self.pool().acquire().await?;
 		let Ok(id) = i64::try_from(id) else { return Ok(None) };
 		let Some(row) =
 			sqlx::query("SELECT phase, committee, adjudicators FROM jobs WHERE id = $1")
 				.bind(id)
-				.fetch_optional(self.pool())
+				.fetch_optional(&mut *conn)
 				.await?
 		else {
 			return Ok(None);
@@ -490,24 +502,6 @@ impl Db {
 		Ok(Some((phase, committee)))
 	}
 
-	/// Per node, how many of its jobs are in each phase.
-	async fn node_job_counts(&self) -> Result<HashMap<String, HashMap<String, u64>>, DbError> {
-		let rows = sqlx::query(
-			"SELECT n.node, j.phase, COUNT(*) AS n FROM job_nodes n JOIN jobs j \
-			 ON j.id = n.job_id GROUP BY n.node, j.phase",
-		)
-		.fetch_all(self.pool())
-		.await?;
-		let mut counts: HashMap<String, HashMap<String, u64>> = HashMap::new();
-		for row in &rows {
-			counts
-				.entry(row.try_get("node")?)
-				.or_default()
-				.insert(row.try_get("phase")?, uint(row.try_get("n")?, "count")?);
-		}
-		Ok(counts)
-	}
-
 	/// A page of execution nodes by account, and their number. `now` is the indexed height
 	/// (heartbeat ages are counted from it); `heartbeat_epoch` in blocks.
 	pub async fn nodes(
@@ -517,6 +511,7 @@ impl Db {
 		limit: u32,
 		offset: u64,
 	) -> Result<(Vec<NodeView>, u64), DbError> {
+		let mut conn = self.pool().acquire().await?;
 		let rows = sqlx::query(
 			"SELECT account, compute_class, bonded, unbonding, slashed, earned, receipt_key, \
 			 capabilities, registered_block, last_heartbeat, gpu_metrics, reputation_ppm \
@@ -524,9 +519,14 @@ impl Db {
 		)
 		.bind(i64::from(limit))
 		.bind(int(offset)?)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?;
-		let counts = self.node_job_counts().await?;
+		let accounts = rows
+			.iter()
+			.map(|row| row.try_get::<String, _>("account"))
+			.collect::<Result<Vec<_>, _>>()?;
+		let counts =
+			node_job_counts(&mut conn, &accounts, &["assigned", "attesting", "finalized"]).await?;
 		let mut items = Vec::with_capacity(rows.len());
 		for row in &rows {
 			let account: String = row.try_get("account")?;
@@ -535,8 +535,9 @@ impl Db {
 				(Some(now), Some(hb)) => Some(now.saturating_sub(hb)),
 				_ => None,
 			};
-			let phases = counts.get(&account);
-			let count = |phase: &str| phases.and_then(|p| p.get(phase)).copied().unwrap_or(0);
+			let count = |phase: &str| {
+				counts.get(&agg::node_phase_key(&account, phase)).copied().unwrap_or(0)
+			};
 			items.push(NodeView {
 				compute_class: row.try_get("compute_class")?,
 				bonded: row.try_get("bonded")?,
@@ -559,14 +560,15 @@ impl Db {
 					.transpose()
 					.map_err(|_| DbError::Corrupt("accounts.gpu_metrics"))?,
 				reputation_ppm: reputation(row)?,
-				jobs_assigned: phases.map(|p| p.values().sum()).unwrap_or(0),
+				jobs_assigned: counts.get(&agg::node_key(&account)).copied().unwrap_or(0),
 				jobs_open: count("assigned") + count("attesting"),
 				jobs_finalized: count("finalized"),
 				account,
 			});
 		}
 		let total =
-			self.count("SELECT COUNT(*) AS n FROM accounts WHERE role = 'execution_node'").await?;
+			count(&mut conn, "SELECT COUNT(*) AS n FROM accounts WHERE role = 'execution_node'")
+				.await?;
 		Ok((items, total))
 	}
 
@@ -576,16 +578,21 @@ impl Db {
 		limit: u32,
 		offset: u64,
 	) -> Result<(Vec<ValidatorView>, u64), DbError> {
+		let mut conn = self.pool().acquire().await?;
 		let rows = sqlx::query(
 			"SELECT a.account, a.bonded, a.unbonding, a.slashed, a.earned, a.active_validator, \
-			 a.reputation_ppm, (SELECT COUNT(*) FROM attestations t WHERE t.validator = \
-			 a.account) AS attestations FROM accounts a WHERE a.role = 'validator' OR \
+			 a.reputation_ppm FROM accounts a WHERE a.role = 'validator' OR \
 			 a.active_validator = 1 ORDER BY a.account LIMIT $1 OFFSET $2",
 		)
 		.bind(i64::from(limit))
 		.bind(int(offset)?)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?;
+		let keys = rows
+			.iter()
+			.map(|row| row.try_get::<String, _>("account").map(|a| agg::attestations_key(&a)))
+			.collect::<Result<Vec<_>, _>>()?;
+		let attestations = counts_of(&mut conn, &keys).await?;
 		let items = rows
 			.iter()
 			.map(|row| {
@@ -597,16 +604,19 @@ impl Db {
 					earned: row.try_get("earned")?,
 					active: row.try_get::<i64, _>("active_validator")? != 0,
 					reputation_ppm: reputation(row)?,
-					attestations: uint(row.try_get("attestations")?, "count")?,
+					attestations: attestations
+						.get(&agg::attestations_key(&row.try_get::<String, _>("account")?))
+						.copied()
+						.unwrap_or(0),
 				})
 			})
 			.collect::<Result<Vec<_>, DbError>>()?;
-		let total = self
-			.count(
-				"SELECT COUNT(*) AS n FROM accounts WHERE role = 'validator' OR \
+		let total = count(
+			&mut conn,
+			"SELECT COUNT(*) AS n FROM accounts WHERE role = 'validator' OR \
 				 active_validator = 1",
-			)
-			.await?;
+		)
+		.await?;
 		Ok((items, total))
 	}
 
@@ -617,16 +627,15 @@ impl Db {
 		heartbeat_epoch: u32,
 		finalized: Option<u32>,
 	) -> Result<Dashboard, DbError> {
-		let mut jobs_by_phase: BTreeMap<String, u64> =
-			PHASES.iter().map(|p| (p.to_string(), 0)).collect();
-		let rows = sqlx::query("SELECT phase, COUNT(*) AS n FROM jobs GROUP BY phase")
-			.fetch_all(self.pool())
-			.await?;
-		for row in &rows {
-			jobs_by_phase.insert(row.try_get("phase")?, uint(row.try_get("n")?, "count")?);
-		}
+		let mut conn = self.pool().acquire().await?;
+		let keys: Vec<String> = PHASES.iter().map(|p| agg::phase_key(p)).collect();
+		let counts = counts_of(&mut conn, &keys).await?;
+		let jobs_by_phase: BTreeMap<String, u64> = PHASES
+			.iter()
+			.map(|p| (p.to_string(), counts.get(&agg::phase_key(p)).copied().unwrap_or(0)))
+			.collect();
 		let totals = sqlx::query("SELECT key, amount, count FROM totals")
-			.fetch_all(self.pool())
+			.fetch_all(&mut *conn)
 			.await?
 			.iter()
 			.map(|row| {
@@ -646,25 +655,30 @@ impl Db {
 			 last_heartbeat IS NOT NULL AND last_heartbeat >= $1",
 		)
 		.bind(active_since)
-		.fetch_one(self.pool())
+		.fetch_one(&mut *conn)
 		.await?
 		.try_get::<i64, _>("n")?;
 		Ok(Dashboard {
-			workflows: self.count("SELECT COUNT(*) AS n FROM workflows").await?,
+			workflows: count(&mut conn, "SELECT COUNT(*) AS n FROM workflows").await?,
 			jobs: jobs_by_phase.values().sum(),
 			jobs_by_phase,
 			jobs_settled: total("settled").1,
 			fees_settled: total("settled").0.to_string(),
 			paid_by_role: role_amounts(|role| total(&format!("paid:{role}")).0),
 			faucet_dripped: total("faucet").0.to_string(),
-			nodes: self
-				.count("SELECT COUNT(*) AS n FROM accounts WHERE role = 'execution_node'")
-				.await?,
+			nodes: count(
+				&mut conn,
+				"SELECT COUNT(*) AS n FROM accounts WHERE role = 'execution_node'",
+			)
+			.await?,
 			active_nodes: if now.is_some() { uint(active_nodes, "count")? } else { 0 },
-			active_validators: self
-				.count("SELECT COUNT(*) AS n FROM accounts WHERE active_validator = 1")
+			active_validators: count(
+				&mut conn,
+				"SELECT COUNT(*) AS n FROM accounts WHERE active_validator = 1",
+			)
+			.await?,
+			relays: count(&mut conn, "SELECT COUNT(*) AS n FROM accounts WHERE role = 'relay'")
 				.await?,
-			relays: self.count("SELECT COUNT(*) AS n FROM accounts WHERE role = 'relay'").await?,
 			indexed_block: now,
 			finalized_block: finalized,
 			lag_blocks: match (finalized, now) {
@@ -677,35 +691,25 @@ impl Db {
 
 	/// Execution nodes with a receipt key, with their open job counts (routing candidates).
 	pub async fn node_rows(&self) -> Result<Vec<NodeRow>, DbError> {
-		let loads = sqlx::query(
-			"SELECT n.node, COUNT(*) AS n FROM job_nodes n JOIN jobs j ON j.id = n.job_id \
-			 WHERE j.phase IN ('assigned', 'attesting') GROUP BY n.node",
-		)
-		.fetch_all(self.pool())
-		.await?
-		.iter()
-		.map(|row| {
-			Ok((
-				row.try_get::<String, _>("node")?,
-				u32::try_from(row.try_get::<i64, _>("n")?).unwrap_or(u32::MAX),
-			))
-		})
-		.collect::<Result<HashMap<_, _>, DbError>>()?;
+		let mut conn = self.pool().acquire().await?;
+		// One query, one row per node: the open-job counts are grouped in SQL and joined.
 		sqlx::query(
-			"SELECT account, compute_class, last_heartbeat, reputation_ppm FROM accounts \
-			 WHERE role = 'execution_node' AND receipt_key IS NOT NULL ORDER BY account",
+			"SELECT a.account, a.compute_class, a.last_heartbeat, a.reputation_ppm, \
+			 COALESCE(l.n, 0) AS open_jobs FROM accounts a LEFT JOIN (SELECT n.node, COUNT(*) \
+			 AS n FROM job_nodes n JOIN jobs j ON j.id = n.job_id WHERE j.phase IN \
+			 ('assigned', 'attesting') GROUP BY n.node) l ON l.node = a.account \
+			 WHERE a.role = 'execution_node' AND a.receipt_key IS NOT NULL ORDER BY a.account",
 		)
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?
 		.iter()
 		.map(|row| {
-			let account: String = row.try_get("account")?;
 			Ok(NodeRow {
-				open_jobs: loads.get(&account).copied().unwrap_or(0),
-				account,
+				account: row.try_get("account")?,
 				compute_class: row.try_get("compute_class")?,
 				last_heartbeat: opt_block(row, "last_heartbeat")?,
 				reputation_ppm: reputation(row)?,
+				open_jobs: u32::try_from(row.try_get::<i64, _>("open_jobs")?).unwrap_or(u32::MAX),
 			})
 		})
 		.collect()
@@ -714,6 +718,7 @@ impl Db {
 	/// Jobs still `Submitted`, not partly claimed and not past their deadline at `now`, oldest
 	/// first (at most `limit`).
 	pub async fn open_jobs(&self, now: u32, limit: u32) -> Result<Vec<OpenJob>, DbError> {
+		let mut conn = self.pool().acquire().await?;
 		sqlx::query(
 			"SELECT j.id, j.compute_class, j.redundancy, j.deadline FROM jobs j \
 			 WHERE j.phase = 'submitted' AND j.deadline > $1 AND j.redundancy IS NOT NULL AND \
@@ -721,7 +726,7 @@ impl Db {
 		)
 		.bind(i64::from(now))
 		.bind(i64::from(limit))
-		.fetch_all(self.pool())
+		.fetch_all(&mut *conn)
 		.await?
 		.iter()
 		.map(|row| {
@@ -738,20 +743,63 @@ impl Db {
 
 	/// The bonded role of `account` (`execution_node`, `validator`, `relay`), if any.
 	pub async fn account_role(&self, account: &str) -> Result<Option<String>, DbError> {
+		let mut conn = self.pool().acquire().await?;
 		Ok(sqlx::query("SELECT role FROM accounts WHERE account = $1")
 			.bind(account.to_string())
-			.fetch_optional(self.pool())
+			.fetch_optional(&mut *conn)
 			.await?
 			.map(|row| row.try_get::<Option<String>, _>("role"))
 			.transpose()?
 			.flatten())
 	}
+}
 
-	/// Run a `SELECT COUNT(*) AS n …` query.
-	async fn count(&self, sql: &'static str) -> Result<u64, DbError> {
-		let n: i64 = sqlx::query(sql).fetch_one(self.pool()).await?.try_get("n")?;
-		uint(n, "count")
+/// Set the `nodes` of the listed jobs (one query over their ids).
+async fn fill_nodes(conn: &mut AnyConnection, jobs: &mut [JobSummary]) -> Result<(), DbError> {
+	if jobs.is_empty() {
+		return Ok(());
 	}
+	let placeholders: Vec<String> = (1..=jobs.len()).map(|i| format!("${i}")).collect();
+	let sql = format!(
+		"SELECT job_id, node FROM job_nodes WHERE job_id IN ({}) ORDER BY job_id, slot",
+		placeholders.join(", ")
+	);
+	let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+	for job in jobs.iter() {
+		query = query.bind(int(job.id)?);
+	}
+	let rows = query.fetch_all(&mut *conn).await?;
+	let mut by_job: HashMap<u64, Vec<String>> = HashMap::new();
+	for row in &rows {
+		by_job
+			.entry(uint(row.try_get("job_id")?, "job_nodes.job_id")?)
+			.or_default()
+			.push(row.try_get("node")?);
+	}
+	for job in jobs {
+		job.nodes = by_job.remove(&job.id).unwrap_or_default();
+	}
+	Ok(())
+}
+
+/// For each of `nodes`, its jobs in all and those in each of `phases` (running counts).
+async fn node_job_counts(
+	conn: &mut AnyConnection,
+	nodes: &[String],
+	phases: &[&str],
+) -> Result<HashMap<String, u64>, DbError> {
+	let mut keys = Vec::with_capacity(nodes.len() * (phases.len() + 1));
+	for node in nodes {
+		keys.push(agg::node_key(node));
+		keys.extend(phases.iter().map(|phase| agg::node_phase_key(node, phase)));
+	}
+	counts_of(conn, &keys).await
+}
+
+/// Run a `SELECT COUNT(*) AS n …` query.
+async fn count(conn: &mut AnyConnection, sql: &'static str) -> Result<u64, DbError> {
+	let n: i64 = sqlx::query(sql).fetch_one(&mut *conn).await?.try_get("n")?;
+	uint(n, "count")
 }
 
 fn reputation(row: &AnyRow) -> Result<u32, DbError> {

@@ -5,9 +5,13 @@
 //! row (workflows, jobs, receipts, attestations, payouts, accounts, totals), moves
 //! `last_indexed_block` and commits. A crash anywhere before the commit leaves nothing behind; a
 //! block offered twice is skipped ([`Applied::AlreadyIndexed`]); unique keys (block number,
-//! `(block, event_index)`) back this up. A restart resumes at `last_indexed_block + 1`.
+//! `(block, event_index)`) back this up. A restart resumes at `last_indexed_block + 1`. The
+//! running counts and earnings ([`super::aggregates`]) change in the same transaction.
 
-use super::{int, last_indexed_in, planck, set_state_in, Db, DbError, LAST_INDEXED_KEY};
+use super::{
+	aggregates::{self as agg, phase_of, Deltas},
+	int, last_indexed_in, planck, set_state_in, Db, DbError, LAST_INDEXED_KEY,
+};
 use crate::model::{class_str, BlockData, HavnEvent, IndexedEvent, Planck};
 use sqlx::{AnyConnection, Row};
 
@@ -54,9 +58,11 @@ pub async fn write_block(conn: &mut AnyConnection, block: &BlockData) -> Result<
 	.bind(int(block.events.len() as u64)?)
 	.execute(&mut *conn)
 	.await?;
+	let mut deltas = Deltas::default();
 	for event in &block.events {
-		write_event(conn, number, event).await?;
+		write_event(conn, number, event, &mut deltas).await?;
 	}
+	deltas.apply(conn).await?;
 	if let Some(validators) = &block.validators {
 		set_active_validators(conn, number, validators).await?;
 	}
@@ -68,6 +74,7 @@ async fn write_event(
 	conn: &mut AnyConnection,
 	block: i64,
 	indexed: &IndexedEvent,
+	deltas: &mut Deltas,
 ) -> Result<(), DbError> {
 	let event = &indexed.event;
 	let (pallet, name) = event.names();
@@ -86,7 +93,7 @@ async fn write_event(
 	.bind(serde_json::to_string(&event.data())?)
 	.execute(&mut *conn)
 	.await?;
-	apply_event(conn, block, i64::from(indexed.index), event).await
+	apply_event(conn, block, i64::from(indexed.index), event, deltas).await
 }
 
 /// Update the derived tables for one event.
@@ -95,6 +102,7 @@ async fn apply_event(
 	b: i64,
 	index: i64,
 	event: &HavnEvent,
+	deltas: &mut Deltas,
 ) -> Result<(), DbError> {
 	use HavnEvent::*;
 	match event {
@@ -310,12 +318,14 @@ async fn apply_event(
 			.bind(i64::from(*deadline))
 			.execute(&mut *conn)
 			.await?;
+			deltas.job_added(int(*workflow_id)?, payer, "submitted");
 		}
 		JobAssigned { job_id, nodes, by } => {
 			let job = int(*job_id)?;
 			for (slot, node) in nodes.iter().enumerate() {
-				insert_job_node(conn, job, node, int(slot as u64)?, b).await?;
+				insert_job_node(conn, deltas, job, node, int(slot as u64)?, b).await?;
 			}
+			let old = phase_of(conn, job).await?;
 			sqlx::query(
 				"UPDATE jobs SET phase = 'assigned', assigned_block = $2, assigned_by = $3, \
 				 updated_block = $2 WHERE id = $1",
@@ -325,6 +335,7 @@ async fn apply_event(
 			.bind(by.clone())
 			.execute(&mut *conn)
 			.await?;
+			deltas.job_phase_moved(conn, job, old.as_deref(), "assigned").await?;
 		}
 		JobClaimed { job_id, node } => {
 			let job = int(*job_id)?;
@@ -333,7 +344,7 @@ async fn apply_event(
 				.fetch_one(&mut *conn)
 				.await?;
 			let slot: i64 = row.try_get("n")?;
-			insert_job_node(conn, job, node, slot, b).await?;
+			insert_job_node(conn, deltas, job, node, slot, b).await?;
 		}
 		ReceiptSubmitted { job_id, node, runtime_hash, outputs_cid, details } => {
 			sqlx::query(
@@ -352,16 +363,19 @@ async fn apply_event(
 			.await?;
 		}
 		JobAttesting { job_id, committee, sampled } => {
+			let job = int(*job_id)?;
+			let old = phase_of(conn, job).await?;
 			sqlx::query(
 				"UPDATE jobs SET phase = 'attesting', committee = $2, sampled = $3, \
 				 updated_block = $4 WHERE id = $1",
 			)
-			.bind(int(*job_id)?)
+			.bind(job)
 			.bind(serde_json::to_string(committee)?)
 			.bind(i64::from(*sampled))
 			.bind(b)
 			.execute(&mut *conn)
 			.await?;
+			deltas.job_phase_moved(conn, job, old.as_deref(), "attesting").await?;
 		}
 		AttestationSubmitted { job_id, validator, verdict, reexecution_digest, batched_by } => {
 			let job = int(*job_id)?;
@@ -391,6 +405,7 @@ async fn apply_event(
 			.bind(batched_by.clone())
 			.execute(&mut *conn)
 			.await?;
+			deltas.count(agg::attestations_key(validator), 1);
 			let counter = if *verdict == "valid" {
 				"UPDATE jobs SET valid_verdicts = valid_verdicts + 1, updated_block = $2 \
 				 WHERE id = $1"
@@ -410,50 +425,62 @@ async fn apply_event(
 			.await?;
 		}
 		JobFinalized { job_id, .. } => {
+			let job = int(*job_id)?;
+			let old = phase_of(conn, job).await?;
 			sqlx::query(
 				"UPDATE jobs SET phase = 'finalized', finalized_block = $2, closed_block = $2, \
 				 updated_block = $2 WHERE id = $1",
 			)
-			.bind(int(*job_id)?)
+			.bind(job)
 			.bind(b)
 			.execute(&mut *conn)
 			.await?;
+			deltas.job_phase_moved(conn, job, old.as_deref(), "finalized").await?;
 		}
 		JobRejected { job_id } | JobExpired { job_id } => {
 			let phase = if matches!(event, JobRejected { .. }) { "rejected" } else { "expired" };
+			let job = int(*job_id)?;
+			let old = phase_of(conn, job).await?;
 			sqlx::query(
 				"UPDATE jobs SET phase = $2, closed_block = $3, updated_block = $3 WHERE id = $1",
 			)
-			.bind(int(*job_id)?)
+			.bind(job)
 			.bind(phase)
 			.bind(b)
 			.execute(&mut *conn)
 			.await?;
+			deltas.job_phase_moved(conn, job, old.as_deref(), phase).await?;
 		}
 		JobChallenged { job_id, challenger, committee } => {
+			let job = int(*job_id)?;
+			let old = phase_of(conn, job).await?;
 			sqlx::query(
 				"UPDATE jobs SET phase = 'challenged', challenger = $2, adjudicators = $3, \
 				 valid_verdicts = 0, invalid_verdicts = 0, closed_block = NULL, \
 				 updated_block = $4 WHERE id = $1",
 			)
-			.bind(int(*job_id)?)
+			.bind(job)
 			.bind(challenger.clone())
 			.bind(serde_json::to_string(committee)?)
 			.bind(b)
 			.execute(&mut *conn)
 			.await?;
+			deltas.job_phase_moved(conn, job, old.as_deref(), "challenged").await?;
 		}
 		ChallengeUpheld { job_id, .. } | ChallengeRejected { job_id, .. } => {
 			let phase =
 				if matches!(event, ChallengeUpheld { .. }) { "rejected" } else { "finalized" };
+			let job = int(*job_id)?;
+			let old = phase_of(conn, job).await?;
 			sqlx::query(
 				"UPDATE jobs SET phase = $2, closed_block = $3, updated_block = $3 WHERE id = $1",
 			)
-			.bind(int(*job_id)?)
+			.bind(job)
 			.bind(phase)
 			.bind(b)
 			.execute(&mut *conn)
 			.await?;
+			deltas.job_phase_moved(conn, job, old.as_deref(), phase).await?;
 		}
 		FeePaid { job_id, payee, role, amount } => {
 			let job = int(*job_id)?;
@@ -470,6 +497,13 @@ async fn apply_event(
 			.bind(amount.to_string())
 			.execute(&mut *conn)
 			.await?;
+			let workflow = sqlx::query("SELECT workflow_id FROM jobs WHERE id = $1")
+				.bind(job)
+				.fetch_optional(&mut *conn)
+				.await?
+				.map(|row| row.try_get::<i64, _>("workflow_id"))
+				.transpose()?;
+			payout_earned(deltas, workflow, payee, role.as_str(), amount.0, true);
 			update_amounts(conn, payee, b, |a| a.earned = a.earned.saturating_add(amount.0))
 				.await?;
 			add_total(conn, &format!("paid:{}", role.as_str()), *amount).await?;
@@ -488,12 +522,34 @@ async fn apply_event(
 			.bind(b)
 			.execute(&mut *conn)
 			.await?;
+			// Payouts recorded under another workflow (or none) move to the settled one.
+			let moved = sqlx::query(
+				"SELECT workflow_id, payee, role, amount FROM payouts WHERE job_id = $1 AND \
+				 (workflow_id IS NULL OR workflow_id <> $2)",
+			)
+			.bind(job)
+			.bind(workflow)
+			.fetch_all(&mut *conn)
+			.await?;
+			for row in &moved {
+				let payee: String = row.try_get("payee")?;
+				let role: String = row.try_get("role")?;
+				let amount = planck(&row.try_get::<String, _>("amount")?, "payouts.amount")?;
+				if let Some(old) = row.try_get::<Option<i64>, _>("workflow_id")? {
+					payout_earned(deltas, Some(old), &payee, &role, amount, false);
+				} else if role == "upstream" {
+					// Counted in the payee's total already; only the workflow's part is new.
+					deltas.earn(agg::upstream_key(&payee), amount, false);
+				}
+				payout_earned(deltas, Some(workflow), &payee, &role, amount, true);
+			}
 			sqlx::query("UPDATE payouts SET workflow_id = $2 WHERE job_id = $1")
 				.bind(job)
 				.bind(workflow)
 				.execute(&mut *conn)
 				.await?;
 			add_total(conn, "settled", *fee).await?;
+			deltas.earn(agg::settled_key(workflow), fee.0, true);
 		}
 		ReputationUpdated { who, score_ppm, .. } => {
 			ensure_account(conn, who, b).await?;
@@ -525,6 +581,7 @@ async fn apply_event(
 
 async fn insert_job_node(
 	conn: &mut AnyConnection,
+	deltas: &mut Deltas,
 	job: i64,
 	node: &str,
 	slot: i64,
@@ -532,7 +589,7 @@ async fn insert_job_node(
 ) -> Result<(), DbError> {
 	// A claimed node is inserted by `JobClaimed`, then listed again by the `JobAssigned` that
 	// completes the job.
-	sqlx::query(
+	let inserted = sqlx::query(
 		"INSERT INTO job_nodes (job_id, node, slot, block) VALUES ($1, $2, $3, $4) \
 		 ON CONFLICT (job_id, node) DO NOTHING",
 	)
@@ -541,8 +598,33 @@ async fn insert_job_node(
 	.bind(slot)
 	.bind(b)
 	.execute(&mut *conn)
-	.await?;
+	.await?
+	.rows_affected();
+	if inserted == 1 {
+		deltas.job_node_added(conn, job, node).await?;
+	}
 	Ok(())
+}
+
+/// Add (`add`) or take away a payout of `amount` to `payee` as `role`, recorded under
+/// `workflow`, in the earnings aggregates.
+fn payout_earned(
+	deltas: &mut Deltas,
+	workflow: Option<i64>,
+	payee: &str,
+	role: &str,
+	amount: u128,
+	add: bool,
+) {
+	if let Some(workflow) = workflow {
+		deltas.earn(agg::paid_key(workflow, role), amount, add);
+	}
+	if role == "upstream" {
+		deltas.earn(agg::upstream_key(payee), amount, add);
+		if let Some(workflow) = workflow {
+			deltas.earn(agg::upstream_from_key(payee, workflow), amount, add);
+		}
+	}
 }
 
 /// Create the account row (all amounts zero) if it does not exist.

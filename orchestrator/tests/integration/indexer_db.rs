@@ -56,6 +56,32 @@ pub async fn snapshot(db: &Db) -> Vec<(String, String)> {
 		let count: i64 = row.try_get("count").unwrap();
 		out.push((key, format!("{amount}x{count}")));
 	}
+	out.extend(aggregates(db).await);
+	out
+}
+
+/// The running counts and earnings (zero entries left out: a rebuild does not write them).
+pub async fn aggregates(db: &Db) -> Vec<(String, String)> {
+	let mut out = Vec::new();
+	for row in sqlx::query("SELECT key, count FROM counts WHERE count <> 0 ORDER BY key")
+		.fetch_all(db.pool())
+		.await
+		.unwrap()
+	{
+		let key: String = row.try_get("key").unwrap();
+		let count: i64 = row.try_get("count").unwrap();
+		out.push((format!("count {key}"), count.to_string()));
+	}
+	for row in sqlx::query("SELECT key, amount, count FROM earnings WHERE count <> 0 ORDER BY key")
+		.fetch_all(db.pool())
+		.await
+		.unwrap()
+	{
+		let key: String = row.try_get("key").unwrap();
+		let amount: String = row.try_get("amount").unwrap();
+		let count: i64 = row.try_get("count").unwrap();
+		out.push((format!("earned {key}"), format!("{amount}x{count}")));
+	}
 	out
 }
 

@@ -1,9 +1,11 @@
 //! Integration tests of the orchestrator (one binary): REST over SQLite, the artifact store,
-//! the attestation pool, exactly-once indexing and, with `HAVN_TEST_POSTGRES_URL`, PostgreSQL.
+//! the attestation pool, exactly-once indexing, the benchmark seeder and, with
+//! `HAVN_TEST_POSTGRES_URL`, PostgreSQL.
 
 // Test helpers live outside `#[test]` functions, where clippy's test exemptions do not reach.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod aggregates;
 mod api;
 mod artifacts;
 mod fixtures;
@@ -11,3 +13,4 @@ mod indexer_db;
 mod live;
 mod pool;
 mod postgres;
+mod seed;
