@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Havn's performance harness, every part in one go; each part also runs on its own.
+#
+#   scripts/bench.sh            full figures (what docs/performance.md quotes; ~30 min, and a
+#                               release havn-node build the first time)
+#   scripts/bench.sh --quick    short modes: checks that every benchmark runs end to end (CI)
+#
+#   scripts/bench-weights.sh     job lifecycles per block against transfers, by weight
+#   scripts/bench-chain.sh       the same, measured on a running node, plus payout latency,
+#                                block fullness and the orchestrator's indexer lag
+#   scripts/bench-routing.sh     the relay's routing decision with 10,000 registered nodes
+#   scripts/bench-api.sh         the REST API at a fixed request rate over 1,000,000 jobs
+#   scripts/bench-executors.sh   MiniLM against sentence-transformers, SmolLM2 tokens/s and the
+#                                daemon's overhead per job
+#
+# Run the full mode on an otherwise idle machine: the figures are ratios and distributions
+# measured side by side, and other work on the same cores skews them. With HAVN_BENCH_OUT=FILE
+# every part appends its table to FILE.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=()
+[[ "${1:-}" == "--quick" ]] && mode=(--quick)
+for part in bench-weights bench-chain bench-routing bench-api bench-executors; do
+  printf '\n==> scripts/%s.sh %s\n' "$part" "${mode[*]:-}"
+  bash "scripts/$part.sh" "${mode[@]}"
+done
