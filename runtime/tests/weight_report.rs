@@ -26,10 +26,10 @@ use frame_support::{
 	weights::Weight,
 };
 use havn_runtime::{configs::RuntimeBlockWeights, Runtime, RuntimeCall, TxExtension};
-use sp_runtime::traits::TransactionExtension;
 use pallet_balances::WeightInfo as _;
 use pallet_execution_log::WeightInfo as _;
 use pallet_utility::WeightInfo as _;
+use sp_runtime::traits::TransactionExtension;
 
 type ExecWeights = <Runtime as pallet_execution_log::Config>::WeightInfo;
 type BalanceWeights = <Runtime as pallet_balances::Config>::WeightInfo;
