@@ -113,14 +113,21 @@ impl ArtifactClient {
 		digest: Digest,
 	) -> Result<Vec<u8>, ClientError> {
 		let bytes = self.download(uri).await?;
-		let actual = havn_primitives::manifest::manifest_digest(&bytes);
-		if actual != digest {
-			return Err(ClientError::Artifact(format!(
-				"{uri}: blake2-256 is {actual:?}, the chain registered {digest:?}"
-			)));
-		}
+		check_digest(uri, &bytes, digest)?;
 		Ok(bytes)
 	}
+}
+
+/// Check that `bytes`, fetched from `uri`, have the blake2-256 `digest` the chain registered
+/// (what [`ArtifactClient::download_checked`] does after downloading).
+pub fn check_digest(uri: &str, bytes: &[u8], digest: Digest) -> Result<(), ClientError> {
+	let actual = havn_primitives::manifest::manifest_digest(bytes);
+	if actual != digest {
+		return Err(ClientError::Artifact(format!(
+			"{uri}: blake2-256 is {actual:?}, the chain registered {digest:?}"
+		)));
+	}
+	Ok(())
 }
 
 /// The CID part of an artifact URI: `ipfs://<cid>`, `…/v1/artifacts/<cid>` or a bare CID.

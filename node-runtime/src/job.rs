@@ -65,8 +65,8 @@ pub struct Phases {
 	pub hash: Duration,
 }
 
-/// Download `uri` from `store` and check its blake2-256 digest against `digest` (what
-/// `ArtifactClient::download_checked` does, in two timed halves).
+/// Download `uri` from `store` and check its blake2-256 digest against `digest`
+/// (`ArtifactClient::download_checked` in two timed halves).
 async fn fetch_checked(
 	store: &ArtifactClient,
 	uri: &str,
@@ -77,10 +77,7 @@ async fn fetch_checked(
 	let bytes = store.download(uri).await?;
 	phases.fetch += started.elapsed();
 	let started = Instant::now();
-	let actual = havn_primitives::manifest::manifest_digest(&bytes);
-	if actual != digest {
-		return Err(anyhow!("{uri}: blake2-256 is {actual:?}, the chain registered {digest:?}"));
-	}
+	havn_client::artifacts::check_digest(uri, &bytes, digest)?;
 	phases.verify += started.elapsed();
 	Ok(bytes)
 }
