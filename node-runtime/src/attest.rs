@@ -15,6 +15,8 @@
 //!    signed attestations from the orchestrator's pool and submits them in one
 //!    `ExecutionLog::submit_attestations`; the others post theirs to the pool, and submit it
 //!    directly with `ExecutionLog::attest` if it is not on-chain within `FALLBACK_BLOCKS`.
+//!    On every best block the lead also sweeps the pool ([`sweep_pool`]), so an attestation
+//!    pooled after the lead's own batch still goes through it.
 //!
 //! On a `JobChallenged` event naming it in the adjudication committee, the validator always
 //! re-executes and submits its verdict directly.
@@ -332,22 +334,22 @@ async fn decided_or_attested(
 /// The chain applies a batch all or nothing, so only items that can land go in: signed by a
 /// committee member, without a verdict on-chain yet, and no more than the quorum still needs.
 /// If the batch fails anyway (a verdict landed meanwhile, say), the lead attests directly.
+/// Attestations pooled after this batch are picked up by [`sweep_pool`] on a later block.
 async fn lead_batch(
 	shared: &Shared,
 	attestation: Attestation,
 	signature: sr25519::Signature,
 ) -> anyhow::Result<()> {
 	let job_id = attestation.job_id;
+	// While this runs, the block-by-block sweep leaves this job alone (two batches with the same
+	// verdict would make the later one fail whole).
+	let _leading = Leading::enter(shared, job_id);
 	let me = keys::account_of(&shared.signer);
-	let committee = shared
-		.client
-		.runtime_call(api::runtime_apis().havn_api().committee(job_id))
-		.await?
-		.unwrap_or_default();
+	let committee = committee_of(shared, job_id).await?;
 	let wanted = committee.len().saturating_sub(1);
 	let mut pooled: Vec<PoolItem> = Vec::new();
 	for _ in 0..FALLBACK_BLOCKS.saturating_sub(1) {
-		pooled = fetch_pending(shared, job_id).await;
+		pooled = fetch_pending(shared, Some(job_id)).await;
 		pooled.retain(|p| p.validator != keys::ss58(&me));
 		if pooled.len() >= wanted {
 			break;
@@ -359,17 +361,7 @@ async fn lead_batch(
 	if !already.contains(&me) {
 		batch.push((me, recode(&attestation)?, multisig(signature)));
 	}
-	for p in pooled {
-		match decode_item(&p) {
-			Ok(item) if committee.contains(&item.0) && !already.contains(&item.0) => {
-				if !batch.iter().any(|(v, ..)| v == &item.0) {
-					batch.push(item);
-				}
-			}
-			Ok(_) => {}
-			Err(e) => tracing::warn!(job_id, error = %e, "skipping a malformed pooled attestation"),
-		}
-	}
+	admit(job_id, pooled, &committee, &already, &mut batch);
 	batch.truncate(needed.max(1));
 	if batch.is_empty() {
 		return Ok(());
@@ -386,6 +378,116 @@ async fn lead_batch(
 		Err(e) => {
 			tracing::warn!(job_id, error = %e, "batch refused; attesting directly");
 			attest_directly(shared, &attestation).await
+		}
+	}
+}
+
+/// As the lead aggregator, batch every pooled attestation that can land now, across jobs, in
+/// one `ExecutionLog::submit_attestations` of at most `MaxBatch` items. The daemon calls it on
+/// every best block, so a verdict pooled after the lead's own batch (a slow re-execution, say)
+/// still goes through the lead, well inside the others' `FALLBACK_BLOCKS`. Jobs whose own
+/// [`lead_batch`] is still collecting are left to it. Returns how many attestations it batched
+/// (0 when this validator is not the lead or nothing can land).
+pub async fn sweep_pool(shared: &Shared) -> anyhow::Result<usize> {
+	let me = keys::account_of(&shared.signer);
+	let lead = shared.client.runtime_call(api::runtime_apis().havn_api().lead_aggregator()).await?;
+	if lead.as_ref() != Some(&me) {
+		return Ok(0);
+	}
+	let mut by_job: std::collections::BTreeMap<u64, Vec<PoolItem>> = Default::default();
+	for item in fetch_pending(shared, None).await {
+		by_job.entry(item.job_id).or_default().push(item);
+	}
+	let leading = shared.leading.lock().map(|l| l.clone()).unwrap_or_default();
+	let max_batch = shared
+		.client
+		.at_best()
+		.await?
+		.constants()
+		.entry(api::constants().execution_log().max_batch())
+		.map_err(ClientError::subxt)? as usize;
+	let mut batch = Vec::new();
+	for (job_id, pooled) in by_job {
+		if leading.contains(&job_id) || batch.len() >= max_batch {
+			continue;
+		}
+		let (already, needed) = verdict_state(shared, job_id).await?;
+		if needed == 0 {
+			continue;
+		}
+		let committee = committee_of(shared, job_id).await?;
+		let mut items = Vec::new();
+		admit(job_id, pooled, &committee, &already, &mut items);
+		items.truncate(needed);
+		batch.extend(items);
+	}
+	batch.truncate(max_batch);
+	if batch.is_empty() {
+		return Ok(0);
+	}
+	let count = batch.len();
+	let call = api::tx().execution_log().submit_attestations(
+		api::runtime_types::bounded_collections::bounded_vec::BoundedVec(batch),
+	);
+	shared.client.submit(&call, &shared.signer).await?;
+	tracing::info!(count, "swept pooled attestations into a batch as lead aggregator");
+	Ok(count)
+}
+
+/// Marks a job as being batched by [`lead_batch`] for as long as it lives.
+struct Leading<'a> {
+	shared: &'a Shared,
+	job_id: u64,
+}
+
+impl<'a> Leading<'a> {
+	fn enter(shared: &'a Shared, job_id: u64) -> Self {
+		if let Ok(mut l) = shared.leading.lock() {
+			l.insert(job_id);
+		}
+		Self { shared, job_id }
+	}
+}
+
+impl Drop for Leading<'_> {
+	fn drop(&mut self) {
+		if let Ok(mut l) = self.shared.leading.lock() {
+			l.remove(&self.job_id);
+		}
+	}
+}
+
+/// The attestation committee of `job_id` at the best block (empty once it is gone).
+async fn committee_of(shared: &Shared, job_id: u64) -> anyhow::Result<Vec<AccountId32>> {
+	Ok(shared
+		.client
+		.runtime_call(api::runtime_apis().havn_api().committee(job_id))
+		.await?
+		.unwrap_or_default())
+}
+
+/// Append to `batch` the pooled attestations of `job_id` that can land: well formed, signed by a
+/// `committee` member with no verdict on-chain yet (`already`), one per validator.
+fn admit(
+	job_id: u64,
+	pooled: Vec<PoolItem>,
+	committee: &[AccountId32],
+	already: &[AccountId32],
+	batch: &mut Vec<BatchItem>,
+) {
+	for p in pooled {
+		match decode_item(&p) {
+			Ok(item)
+				if item.1.job_id == job_id
+					&& committee.contains(&item.0)
+					&& !already.contains(&item.0) =>
+			{
+				if !batch.iter().any(|(v, a, _)| v == &item.0 && a.job_id == job_id) {
+					batch.push(item);
+				}
+			}
+			Ok(_) => {}
+			Err(e) => tracing::warn!(job_id, error = %e, "skipping a malformed pooled attestation"),
 		}
 	}
 }
@@ -413,9 +515,13 @@ async fn verdict_state(shared: &Shared, job_id: u64) -> anyhow::Result<(Vec<Acco
 	Ok((voted.clone(), quorum.saturating_sub(voted.len()).max(1)))
 }
 
-/// The pooled attestations of `job_id` not yet on-chain (empty if the pool is unreachable).
-async fn fetch_pending(shared: &Shared, job_id: u64) -> Vec<PoolItem> {
-	let url = format!("{}/v1/attestations/pending?job_id={job_id}", shared.config.orchestrator);
+/// The pooled attestations not yet on-chain, of `job_id` or of every job (empty if the pool is
+/// unreachable).
+async fn fetch_pending(shared: &Shared, job_id: Option<u64>) -> Vec<PoolItem> {
+	let mut url = format!("{}/v1/attestations/pending", shared.config.orchestrator);
+	if let Some(job_id) = job_id {
+		url.push_str(&format!("?job_id={job_id}"));
+	}
 	let Ok(resp) = shared.http.get(url).send().await else { return Vec::new() };
 	if !resp.status().is_success() {
 		return Vec::new();

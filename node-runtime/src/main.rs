@@ -111,6 +111,9 @@ pub struct Shared {
 	/// One run at a time (executions and re-executions), so that each job gets the whole device
 	/// and its latency and energy figures are its own.
 	pub runs: tokio::sync::Semaphore,
+	/// Jobs whose lead-aggregator batch is being collected (`attest::lead_batch`), which the
+	/// pool sweep leaves alone.
+	pub leading: std::sync::Mutex<BTreeSet<u64>>,
 }
 
 #[tokio::main]
@@ -162,6 +165,7 @@ async fn main() -> anyhow::Result<()> {
 		telemetry: telemetry.clone(),
 		http: reqwest::Client::new(),
 		runs: tokio::sync::Semaphore::new(1),
+		leading: Default::default(),
 	});
 	let executes = shared.config.roles.contains(&RoleKind::Execute);
 	let attests = shared.config.roles.contains(&RoleKind::Attest);
@@ -191,6 +195,7 @@ async fn main() -> anyhow::Result<()> {
 		executes,
 		attests,
 		started: Default::default(),
+		sweeping: Default::default(),
 		relay_timeout,
 	};
 	daemon.run().await
@@ -207,6 +212,9 @@ struct Daemon {
 	/// Jobs being worked on: `(job_id, role)` where role is `false` for execute, `true` for
 	/// attest. A task removes its entry when it fails, so the next rescan retries the job.
 	started: Arc<std::sync::Mutex<BTreeSet<(u64, bool)>>>,
+	/// Set while a lead-aggregator pool sweep (`attest::sweep_pool`) runs: one at a time, so a
+	/// sweep never batches what the previous one is still submitting.
+	sweeping: Arc<std::sync::atomic::AtomicBool>,
 	relay_timeout: u64,
 }
 
@@ -258,6 +266,9 @@ impl Daemon {
 			if number >= last_rescan + RESCAN_EVERY {
 				last_rescan = number;
 				self.rescan().await;
+			}
+			if self.attests {
+				self.spawn_sweep();
 			}
 			if let Err(e) = self.on_block(&block, number, &mut unrouted).await {
 				// One undecodable block must not stop the daemon; the rescan catches up.
@@ -346,6 +357,21 @@ impl Daemon {
 			}
 			Err(e) => tracing::warn!(error = format!("{e:#}"), "rescan failed"),
 		}
+	}
+
+	/// Sweep the attestation pool as the lead aggregator, unless a sweep is still running.
+	fn spawn_sweep(&self) {
+		use std::sync::atomic::Ordering;
+		if self.sweeping.swap(true, Ordering::AcqRel) {
+			return;
+		}
+		let (s, flag) = (self.shared.clone(), self.sweeping.clone());
+		tokio::spawn(async move {
+			if let Err(e) = attest::sweep_pool(&s).await {
+				tracing::warn!(error = format!("{e:#}"), "pool sweep failed; retrying next block");
+			}
+			flag.store(false, Ordering::Release);
+		});
 	}
 
 	/// Mark `(job_id, role)` started; false if it already was.
