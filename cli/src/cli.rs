@@ -172,7 +172,8 @@ pub struct SubmitArgs {
 pub struct StatusArgs {
 	/// The job.
 	pub job_id: u64,
-	/// Also download the outputs document (checked against its CID) and print it.
+	/// Also download the outputs document (checked against its CID) and print it; in text mode a
+	/// long numeric array (an embedding) shows its first values and its length.
 	#[arg(long)]
 	pub outputs: bool,
 }

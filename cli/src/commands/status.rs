@@ -4,7 +4,8 @@
 //! fee). When the orchestrator answers `GET /v1/jobs/{id}`, its body (receipts, attestations,
 //! payouts) is shown too, and printed as-is under `"indexed"` with `--json`. `--outputs` reads the
 //! outputs CID from the receipts stored on chain (`ExecutionLog::Receipts`), downloads the
-//! document from the artifact store, checks it against the CID and prints it.
+//! document from the artifact store, checks it against the CID and prints it (in text mode, long
+//! numeric arrays such as embeddings are cut to their first values; `--json` has the whole document).
 
 use crate::{
 	chain::Chain,
@@ -114,10 +115,59 @@ fn document_json(bytes: &[u8]) -> Value {
 	}
 }
 
+/// Numbers of a long numeric array (an embedding, say) shown in text mode; `--json` has them all.
+const SHOWN_NUMBERS: usize = 6;
+
+/// The outputs document for a reader: text as-is, JSON indented, with each numeric array on one
+/// line and a long one cut to its first [`SHOWN_NUMBERS`] values and its length (a 384-dimension
+/// embedding is one line, not 384).
 fn document_text(document: &Value) -> String {
 	match document {
 		Value::String(s) => s.clone(),
-		other => serde_json::to_string_pretty(other).unwrap_or_else(|_| other.to_string()),
+		other => {
+			let mut out = String::new();
+			write_value(&mut out, other, 0);
+			out
+		}
+	}
+}
+
+fn write_value(out: &mut String, v: &Value, depth: usize) {
+	let pad = |d: usize| "  ".repeat(d);
+	match v {
+		Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_number) => {
+			let shown: Vec<String> =
+				items.iter().take(SHOWN_NUMBERS).map(ToString::to_string).collect();
+			out.push('[');
+			out.push_str(&shown.join(", "));
+			if items.len() > SHOWN_NUMBERS {
+				out.push_str(&format!(", … {} values", items.len()));
+			}
+			out.push(']');
+		}
+		Value::Array(items) if !items.is_empty() => {
+			out.push_str("[\n");
+			for (i, item) in items.iter().enumerate() {
+				out.push_str(&pad(depth + 1));
+				write_value(out, item, depth + 1);
+				out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+			}
+			out.push_str(&pad(depth));
+			out.push(']');
+		}
+		Value::Object(fields) if !fields.is_empty() => {
+			out.push_str("{\n");
+			for (i, (k, item)) in fields.iter().enumerate() {
+				out.push_str(&pad(depth + 1));
+				out.push_str(&Value::String(k.clone()).to_string());
+				out.push_str(": ");
+				write_value(out, item, depth + 1);
+				out.push_str(if i + 1 < fields.len() { ",\n" } else { "\n" });
+			}
+			out.push_str(&pad(depth));
+			out.push('}');
+		}
+		scalar => out.push_str(&scalar.to_string()),
 	}
 }
 
@@ -132,5 +182,9 @@ mod tests {
 		assert_eq!(document_json(&[0xff, 0xfe, 0x00]), json!({ "binary_bytes": 3 }));
 		assert_eq!(document_text(&json!("x")), "x");
 		assert_eq!(document_text(&json!({ "a": 1 })), "{\n  \"a\": 1\n}");
+		assert_eq!(
+			document_text(&json!({ "e": [[1, 2], [0.5, 1, 2, 3, 4, 5, 6, 7]], "m": [], "t": "x" })),
+			"{\n  \"e\": [\n    [1, 2],\n    [0.5, 1, 2, 3, 4, 5, … 8 values]\n  ],\n  \"m\": [],\n  \"t\": \"x\"\n}"
+		);
 	}
 }
