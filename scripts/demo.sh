@@ -86,11 +86,13 @@ import json, sys, time, urllib.request
 base = sys.argv[1]
 health = lambda: json.load(urllib.request.urlopen(base + "/health"))
 target = (health().get("finalized_block") or 0) + 2
-for _ in range(120):
+for _ in range(240):
     h = health()
     if (h.get("indexed_block") or 0) >= target:
         break
     time.sleep(0.5)
+else:
+    sys.exit(f"the orchestrator did not index block {target} within 120 s: {h}")
 PY
 
 say "5. receipts, attestations and outputs"

@@ -10,10 +10,13 @@ use havn_primitives::{cid, royalty::RoyaltySplit, HAI};
 use serde_json::Value;
 use std::{process::Command, time::Duration};
 
-/// Stops the devnet when the test ends, however it ends.
+/// Stops the devnet when the test ends, however it ends; on a failed check it first prints the
+/// demo's output and the services' log tails, after the panic message (so a truncated test log
+/// still shows which check failed).
 struct Devnet {
 	dir: std::path::PathBuf,
 	env: Vec<(String, String)>,
+	demo_out: String,
 }
 
 impl Devnet {
@@ -29,6 +32,9 @@ impl Devnet {
 
 impl Drop for Devnet {
 	fn drop(&mut self) {
+		if std::thread::panicking() {
+			println!("\n--- demo output\n{}{}", self.demo_out, logs(&self.dir));
+		}
 		let _ = self.script("devnet.sh", &["stop"]);
 	}
 }
@@ -53,7 +59,7 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 	let (rpc, api_port) = (free_port().unwrap(), free_port().unwrap());
 	let summary_path = tmp.path().join("demo.json");
 	let target = havn_e2e::bin_dir().parent().unwrap().to_path_buf();
-	let devnet = Devnet {
+	let mut devnet = Devnet {
 		dir: dir.clone(),
 		env: vec![
 			("HAVN_DEVNET_DIR".into(), dir.display().to_string()),
@@ -65,24 +71,18 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 			("HAVN_P2P_PORT".into(), free_port().unwrap().to_string()),
 			("HAVN_DEMO_JSON".into(), summary_path.display().to_string()),
 		],
+		demo_out: String::new(),
 	};
 	let up = devnet.script("devnet.sh", &[]);
 	assert!(
 		up.status.success(),
-		"devnet.sh failed:\n{}{}{}",
+		"devnet.sh failed:\n{}{}",
 		String::from_utf8_lossy(&up.stdout),
-		String::from_utf8_lossy(&up.stderr),
-		logs(&devnet.dir)
+		String::from_utf8_lossy(&up.stderr)
 	);
 	let demo = devnet.script("demo.sh", &[]);
-	let demo_out = String::from_utf8_lossy(&demo.stdout).into_owned();
-	assert!(
-		demo.status.success(),
-		"demo.sh failed:\n{demo_out}{}{}",
-		String::from_utf8_lossy(&demo.stderr),
-		logs(&devnet.dir)
-	);
-	println!("{demo_out}");
+	devnet.demo_out = String::from_utf8_lossy(&demo.stdout).into_owned();
+	assert!(demo.status.success(), "demo.sh failed:\n{}", String::from_utf8_lossy(&demo.stderr));
 	let summary: Value =
 		serde_json::from_slice(&std::fs::read(&summary_path).unwrap()).expect("demo summary");
 	let client = HavnClient::connect(&format!("ws://127.0.0.1:{rpc}"), Duration::from_secs(30))
@@ -220,6 +220,7 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 		emb_split.creator + emb_split.upstream + agent_split.upstream,
 		"the creator's lifetime earnings"
 	);
+	println!("{}", devnet.demo_out);
 	drop(devnet);
 }
 
