@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # REST API latency at a fixed request rate over a large index (docs/performance.md).
 #
-# 1. Builds havn-orchestrator and havn-bench-seed (release profile), and installs the `oha` load
-#    generator into ~/.cache/havn/tools if it is not on the PATH.
+# 1. Builds havn-orchestrator and havn-bench-seed (release profile; --quick uses the debug build
+#    the test command already made, since it checks that the harness runs, not how fast), and
+#    installs the `oha` load generator into ~/.cache/havn/tools if it is not on the PATH.
 # 2. Seeds a fresh SQLite database through the orchestrator's own migrations with a synthetic
 #    history (havn-bench-seed: jobs with their nodes, receipts, attestations, payouts,
 #    settlements and timeline events, workflows, 10,000 nodes, validators, totals, accounts).
@@ -24,11 +25,13 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
 
 mode=full
+profile=release
 jobs=1000000
 rate=1000
 duration=30s
 if [[ "${1:-}" == "--quick" ]]; then
   mode=quick
+  profile=debug
   jobs=10000
   rate=100
   duration=3s
@@ -41,10 +44,14 @@ port="${HAVN_BENCH_PORT:-18080}"
 base="http://127.0.0.1:$port"
 
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m); $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "mode: $mode ($jobs jobs, $rate req/s for $duration)"
+echo "mode: $mode ($jobs jobs, $rate req/s for $duration; $profile build)"
 
-cargo build --release --locked -p havn-orchestrator --bins
-bin="$CARGO_TARGET_DIR/release"
+if [[ $profile == release ]]; then
+  cargo build --release --locked -p havn-orchestrator --bins
+else
+  cargo build --locked -p havn-orchestrator --bins
+fi
+bin="$CARGO_TARGET_DIR/$profile"
 
 tools="$HOME/.cache/havn/tools"
 oha="$(command -v oha || true)"

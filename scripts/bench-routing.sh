@@ -7,7 +7,9 @@
 # (orchestrator/benches/indexer.rs), the database part of the indexer's lag.
 #
 #   scripts/bench-routing.sh            200,000 jobs of history, 10,000 timed decisions; 40 blocks
-#   scripts/bench-routing.sh --quick    20,000 jobs, 2,000 decisions, criterion --quick; 8 blocks
+#   scripts/bench-routing.sh --quick    20,000 jobs, 2,000 decisions, criterion --quick; 8 blocks;
+#                                       the dev profile (CI already built it: the quick mode
+#                                       checks that the benches run, not how fast)
 #
 # The database goes to a temporary directory ($TMPDIR), or set HAVN_BENCH_DB to the sqlite://
 # URL of a database seeded by havn-bench-seed (for example the one of scripts/bench-api.sh).
@@ -15,9 +17,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
 args=()
+profile=()
 if [[ "${1:-}" == "--quick" ]]; then
   args+=(--quick)
+  profile=(--profile dev)
+  # Its own criterion baselines, so debug timings are never compared with release ones.
+  export CRITERION_HOME="$CARGO_TARGET_DIR/criterion-quick"
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m); $(date -u '+%Y-%m-%d %H:%M UTC')"
-cargo bench --locked -p havn-orchestrator --bench routing -- ${args[@]+"${args[@]}"}
-cargo bench --locked -p havn-orchestrator --bench indexer -- ${args[@]+"${args[@]}"}
+cargo bench --locked ${profile[@]+"${profile[@]}"} -p havn-orchestrator --bench routing -- ${args[@]+"${args[@]}"}
+cargo bench --locked ${profile[@]+"${profile[@]}"} -p havn-orchestrator --bench indexer -- ${args[@]+"${args[@]}"}
