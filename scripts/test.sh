@@ -7,7 +7,8 @@
 #   4. every test: pallet unit and property tests, the runtime integration test, the node smoke
 #      test (a real `havn-node --dev`), chain-spec tests, the metadata check, the executors on the
 #      real models, the orchestrator, the CLI, and the end-to-end tests (e2e/: the devnet and the
-#      demo with real models, an orchestrator killed and restarted mid-indexing, bad input)
+#      demo with real models, an attestor back late through the lead's pool sweep, an orchestrator
+#      killed and restarted mid-indexing, bad input)
 #   5. the benchmark tests of every Havn pallet (--features runtime-benchmarks)
 #   6. clippy -D warnings over every target with runtime-benchmarks, then over the runtime and
 #      the pallets with try-runtime (the node is left out of that pass: frame-benchmarking-cli

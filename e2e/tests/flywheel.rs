@@ -1,5 +1,7 @@
 //! The flywheel end to end: the README's main job (`scripts/devnet.sh` then `scripts/demo.sh`)
-//! on free ports, then checks of what it left on-chain, in the artifact store and over REST.
+//! on free ports, then checks of what it left on-chain, in the artifact store and over REST;
+//! then a third job with one attestor down until the lead aggregator has batched the other
+//! verdicts, whose late verdict must still arrive through the lead's batch.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -220,8 +222,103 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 		emb_split.creator + emb_split.upstream + agent_split.upstream,
 		"the creator's lifetime earnings"
 	);
+
+	late_attestor_goes_through_the_lead(&devnet, &client, &http, &rest, rpc, emb_wf).await;
 	println!("{}", devnet.demo_out);
 	drop(devnet);
+}
+
+/// A committee member that misses the lead's own batch (here: stopped until the lead has
+/// batched the other two verdicts, then restarted) pools its attestation late, and the lead's
+/// block-by-block pool sweep still batches it: every verdict of the job arrives through the
+/// lead aggregator, none through the 4-block direct fallback.
+async fn late_attestor_goes_through_the_lead(
+	devnet: &Devnet,
+	client: &HavnClient,
+	http: &reqwest::Client,
+	rest: &str,
+	rpc: u16,
+	workflow: u64,
+) {
+	use api::runtime_types::havn_primitives::api::JobPhase;
+	let lead = client
+		.runtime_call(api::runtime_apis().havn_api().lead_aggregator())
+		.await
+		.unwrap()
+		.expect("a lead aggregator");
+	let late = ["Bob", "Charlie", "Dave"]
+		.into_iter()
+		.find(|v| keys::account_of(&keys::signer_from_suri(&format!("//{v}")).unwrap()) != lead)
+		.unwrap();
+	let late_account = keys::account_of(&keys::signer_from_suri(&format!("//{late}")).unwrap());
+	let pid_file = devnet.dir.join("pids").join(format!("attest-{}.pid", late.to_lowercase()));
+	let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_string();
+	let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+	let argv: Vec<String> = cmdline
+		.split(|b| *b == 0)
+		.filter(|a| !a.is_empty())
+		.map(|a| String::from_utf8_lossy(a).into_owned())
+		.collect();
+	assert!(Command::new("kill").arg(&pid).status().unwrap().success());
+	havn_e2e::wait_for("the attestor to stop", Duration::from_secs(30), || async {
+		(!std::path::Path::new(&format!("/proc/{pid}")).exists()).then_some(())
+	})
+	.await
+	.unwrap();
+
+	// Submit while it is down; the CLI stops waiting after 1 s (exit 4), the job goes on.
+	let out = Command::new(havn_e2e::bin("havn").unwrap())
+		.current_dir(workspace_root())
+		.args(["--chain", &format!("ws://127.0.0.1:{rpc}"), "--orchestrator", rest])
+		.args(["--suri", "//User", "--json", "submit", &workflow.to_string()])
+		.args(["--input", "workflows/inputs/embedding.json", "--timeout", "1"])
+		.output()
+		.unwrap();
+	let submitted: Value = serde_json::from_slice(&out.stdout)
+		.unwrap_or_else(|_| panic!("havn submit: {}", String::from_utf8_lossy(&out.stderr)));
+	let job_id = submitted["job_id"].as_u64().expect("job_id");
+	// The lead batches the two verdicts it has; the quorum of 3 still waits for the third.
+	havn_e2e::wait_for("the lead's batch of two verdicts", Duration::from_secs(180), || async {
+		let view = client.job(job_id).await.ok().flatten()?;
+		(view.verdicts.0 == 2).then_some(())
+	})
+	.await
+	.unwrap();
+	let view = client.job(job_id).await.unwrap().unwrap();
+	assert!(matches!(view.phase, JobPhase::Attesting), "job {job_id} is {:?}", view.phase);
+
+	// Back up: the attestor's first rescan finds the committee it owes a verdict to.
+	// Killed when the test ends, however it ends.
+	let mut cmd = Command::new(&argv[0]);
+	cmd.args(&argv[1..]);
+	let log = devnet.dir.join("logs").join(format!("attest-{}.log", late.to_lowercase()));
+	let _restarted = havn_e2e::Proc::spawn(cmd, &log).unwrap();
+	havn_e2e::wait_for("the late verdict", Duration::from_secs(180), || async {
+		let view = client.job(job_id).await.ok().flatten()?;
+		matches!(view.phase, JobPhase::Finalized).then_some(())
+	})
+	.await
+	.unwrap();
+
+	// Every attestation of the job came in a lead batch, the late one included.
+	let lead_ss58 = keys::ss58(&lead);
+	let job = havn_e2e::wait_for("the job indexed", Duration::from_secs(60), || async {
+		let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.ok()?;
+		(job["attestations"].as_array()?.len() == 3).then_some(job)
+	})
+	.await
+	.unwrap();
+	for a in job["attestations"].as_array().unwrap() {
+		assert_eq!(a["batched_by"].as_str(), Some(lead_ss58.as_str()), "job {job_id}: {job}");
+	}
+	assert!(
+		job["attestations"]
+			.as_array()
+			.unwrap()
+			.iter()
+			.any(|a| a["validator"].as_str() == Some(keys::ss58(&late_account).as_str())),
+		"job {job_id}: no attestation of the late //{late}: {job}"
+	);
 }
 
 fn royalty_of(path: &str) -> RoyaltySplit {
