@@ -26,7 +26,10 @@ use anyhow::{anyhow, Context};
 use havn_client::subxt_signer::sr25519;
 use havn_client::{api, convert::recode, keys, subxt::utils::AccountId32, ClientError};
 use havn_primitives::{cid, Attestation, Digest, Receipt, Verdict};
-use std::{sync::Arc, time::Duration};
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
+
+/// A block's view (storage, constants, runtime calls).
+type Block = havn_client::subxt::client::OnlineClientAtBlock<havn_client::HavnConfig>;
 
 /// Blocks a non-lead waits for the lead's batch before attesting directly.
 pub const FALLBACK_BLOCKS: u64 = 4;
@@ -325,28 +328,31 @@ async fn decided_or_attested(
 	job_id: u64,
 	me: &AccountId32,
 ) -> anyhow::Result<bool> {
-	let (voted, needed) = verdict_state(shared, job_id).await?;
-	Ok(needed == 0 || voted.contains(me))
+	let at = shared.client.at_best().await?;
+	Ok(attesting(&at, job_id).await?.is_none_or(|s| s.voted.contains(me)))
 }
 
 /// As the lead: wait briefly for the committee's pooled attestations, then batch them with ours.
 ///
-/// The chain applies a batch all or nothing, so only items that can land go in: signed by a
-/// committee member, without a verdict on-chain yet, and no more than the quorum still needs.
-/// If the batch fails anyway (a verdict landed meanwhile, say), the lead attests directly.
-/// Attestations pooled after this batch are picked up by [`sweep_pool`] on a later block.
+/// The chain applies a batch all or nothing, so only items that can land go in (see [`admit`]),
+/// no more than the quorum still needs. If the batch fails anyway (a verdict landed meanwhile,
+/// say), the lead attests directly. Attestations pooled after this batch are picked up by
+/// [`sweep_pool`] on a later block.
 async fn lead_batch(
 	shared: &Shared,
 	attestation: Attestation,
 	signature: sr25519::Signature,
 ) -> anyhow::Result<()> {
 	let job_id = attestation.job_id;
-	// While this runs, the block-by-block sweep leaves this job alone (two batches with the same
-	// verdict would make the later one fail whole).
+	// While this runs, the sweep leaves this job alone, and what the sweep is submitting right
+	// now stays out of this batch: two batches with the same verdict would make the later one
+	// fail whole.
 	let _leading = Leading::enter(shared, job_id);
 	let me = keys::account_of(&shared.signer);
-	let committee = committee_of(shared, job_id).await?;
-	let wanted = committee.len().saturating_sub(1);
+	let wanted = {
+		let at = shared.client.at_best().await?;
+		attesting(&at, job_id).await?.map_or(0, |s| s.committee.len().saturating_sub(1))
+	};
 	let mut pooled: Vec<PoolItem> = Vec::new();
 	for _ in 0..FALLBACK_BLOCKS.saturating_sub(1) {
 		pooled = fetch_pending(shared, Some(job_id)).await;
@@ -356,13 +362,20 @@ async fn lead_batch(
 		}
 		tokio::time::sleep(Duration::from_millis(BLOCK_MS)).await;
 	}
-	let (already, needed) = verdict_state(shared, job_id).await?;
+	// Read the sweep's in-flight items before the chain state: whatever the sweep finished in
+	// between is then in the state read below.
+	let in_flight = shared.coordination.lock().map(|c| c.in_flight.clone()).unwrap_or_default();
+	let at = shared.client.at_best().await?;
+	let Some(state) = attesting(&at, job_id).await? else { return Ok(()) };
 	let mut batch = Vec::new();
-	if !already.contains(&me) {
+	if !state.voted.contains(&me) {
 		batch.push((me, recode(&attestation)?, multisig(signature)));
 	}
-	admit(job_id, pooled, &committee, &already, &mut batch);
-	batch.truncate(needed.max(1));
+	pooled.retain(|p| {
+		keys::parse_account(&p.validator).map_or(true, |v| !in_flight.contains(&(job_id, v)))
+	});
+	admit(pooled, &state, &mut batch);
+	batch.truncate(state.needed);
 	if batch.is_empty() {
 		return Ok(());
 	}
@@ -382,56 +395,139 @@ async fn lead_batch(
 	}
 }
 
-/// As the lead aggregator, batch every pooled attestation that can land now, across jobs, in
-/// one `ExecutionLog::submit_attestations` of at most `MaxBatch` items. The daemon calls it on
-/// every best block, so a verdict pooled after the lead's own batch (a slow re-execution, say)
-/// still goes through the lead, well inside the others' `FALLBACK_BLOCKS`. Jobs whose own
-/// [`lead_batch`] is still collecting are left to it. Returns how many attestations it batched
-/// (0 when this validator is not the lead or nothing can land).
+/// Most jobs one [`sweep_pool`] batches (one extrinsic each).
+pub const MAX_SWEPT_JOBS: usize = 16;
+
+/// As the lead aggregator, batch the pooled attestations that can land now, so that a verdict
+/// pooled after the lead's own batch (a slow re-execution, a validator that restarted) still
+/// goes through the lead, well inside the others' `FALLBACK_BLOCKS`. The daemon calls it on
+/// every best block, one sweep at a time.
+///
+/// - Only jobs among the last [`SCAN_WINDOW`] ids, still `Attesting`, at most
+///   [`MAX_SWEPT_JOBS`] of them per sweep.
+/// - A job whose committee holds the lead without its verdict is left to [`lead_batch`]: the
+///   lead's own verdict goes in first (and earns its share), as does a job whose `lead_batch`
+///   is running.
+/// - One `ExecutionLog::submit_attestations` per job, all sent at once (they land in the same
+///   block), so one job's bad item cannot sink another's. A job whose batch is refused is left
+///   to the others' direct fallback from then on.
+///
+/// Returns how many attestations landed (0 when this validator is not the lead).
 pub async fn sweep_pool(shared: &Shared) -> anyhow::Result<usize> {
 	let me = keys::account_of(&shared.signer);
 	let lead = shared.client.runtime_call(api::runtime_apis().havn_api().lead_aggregator()).await?;
 	if lead.as_ref() != Some(&me) {
 		return Ok(0);
 	}
+	let at = shared.client.at_best().await?;
+	let next = at
+		.storage()
+		.fetch(api::storage().execution_log().next_job_id(), ())
+		.await
+		.map_err(ClientError::subxt)?
+		.decode()
+		.map_err(ClientError::subxt)?;
 	let mut by_job: std::collections::BTreeMap<u64, Vec<PoolItem>> = Default::default();
 	for item in fetch_pending(shared, None).await {
-		by_job.entry(item.job_id).or_default().push(item);
+		if item.job_id < next && item.job_id >= next.saturating_sub(SCAN_WINDOW) {
+			by_job.entry(item.job_id).or_default().push(item);
+		}
 	}
-	let leading = shared.leading.lock().map(|l| l.clone()).unwrap_or_default();
-	let max_batch = shared
-		.client
-		.at_best()
-		.await?
-		.constants()
-		.entry(api::constants().execution_log().max_batch())
-		.map_err(ClientError::subxt)? as usize;
-	let mut batch = Vec::new();
+	let refused = {
+		let mut c = shared.coordination.lock().map_err(|_| anyhow!("coordination lock"))?;
+		// Forget refusals of jobs no longer pending.
+		c.sweep_refused.retain(|j| by_job.contains_key(j));
+		c.sweep_refused.clone()
+	};
+	let mut batches = Vec::new();
 	for (job_id, pooled) in by_job {
-		if leading.contains(&job_id) || batch.len() >= max_batch {
+		if batches.len() >= MAX_SWEPT_JOBS {
+			break;
+		}
+		if refused.contains(&job_id) {
 			continue;
 		}
-		let (already, needed) = verdict_state(shared, job_id).await?;
-		if needed == 0 {
+		let Some(state) = attesting(&at, job_id).await? else { continue };
+		if state.committee.contains(&me) && !state.voted.contains(&me) {
 			continue;
 		}
-		let committee = committee_of(shared, job_id).await?;
 		let mut items = Vec::new();
-		admit(job_id, pooled, &committee, &already, &mut items);
-		items.truncate(needed);
-		batch.extend(items);
+		admit(pooled, &state, &mut items);
+		items.truncate(state.needed);
+		if !items.is_empty() {
+			batches.push((job_id, items));
+		}
 	}
-	batch.truncate(max_batch);
-	if batch.is_empty() {
-		return Ok(0);
+	// Claim the items, unless `lead_batch` took the job meanwhile (one check, one lock).
+	{
+		let mut c = shared.coordination.lock().map_err(|_| anyhow!("coordination lock"))?;
+		batches.retain(|(job_id, _)| !c.leading.contains(job_id));
+		for (job_id, items) in &batches {
+			c.in_flight.extend(items.iter().map(|(v, ..)| (*job_id, *v)));
+		}
 	}
-	let count = batch.len();
-	let call = api::tx().execution_log().submit_attestations(
-		api::runtime_types::bounded_collections::bounded_vec::BoundedVec(batch),
-	);
-	shared.client.submit(&call, &shared.signer).await?;
-	tracing::info!(count, "swept pooled attestations into a batch as lead aggregator");
-	Ok(count)
+	// Released however this ends, a timeout included.
+	let _claimed = Claimed {
+		shared,
+		keys: batches
+			.iter()
+			.flat_map(|(job_id, items)| items.iter().map(move |(v, ..)| (*job_id, *v)))
+			.collect(),
+	};
+	let results =
+		futures::future::join_all(batches.into_iter().map(|(job_id, items)| async move {
+			let count = items.len();
+			let call = api::tx().execution_log().submit_attestations(
+				api::runtime_types::bounded_collections::bounded_vec::BoundedVec(items),
+			);
+			(job_id, count, shared.client.submit(&call, &shared.signer).await)
+		}))
+		.await;
+	let mut landed = 0;
+	{
+		let mut c = shared.coordination.lock().map_err(|_| anyhow!("coordination lock"))?;
+		for (job_id, count, result) in results {
+			match result {
+				Ok(_) => {
+					landed += count;
+					tracing::info!(job_id, count, "swept pooled attestations into a lead batch");
+				}
+				Err(e) => {
+					tracing::warn!(job_id, error = %e, "swept batch refused; leaving the job");
+					c.sweep_refused.insert(job_id);
+				}
+			}
+		}
+	}
+	Ok(landed)
+}
+
+/// How the lead's two ways of batching stay out of each other's way (`Shared::coordination`).
+#[derive(Default)]
+pub struct Coordination {
+	/// Jobs whose [`lead_batch`] is collecting; the sweep leaves them alone.
+	pub leading: BTreeSet<u64>,
+	/// `(job, validator)` items a sweep is submitting; `lead_batch` leaves them out.
+	pub in_flight: BTreeSet<(u64, AccountId32)>,
+	/// Jobs whose swept batch the chain refused; later sweeps leave them to the direct fallback.
+	pub sweep_refused: BTreeSet<u64>,
+}
+
+/// A sweep's claim on the items it is submitting (`Coordination::in_flight`), for as long as it
+/// lives.
+struct Claimed<'a> {
+	shared: &'a Shared,
+	keys: Vec<(u64, AccountId32)>,
+}
+
+impl Drop for Claimed<'_> {
+	fn drop(&mut self) {
+		if let Ok(mut c) = self.shared.coordination.lock() {
+			for key in &self.keys {
+				c.in_flight.remove(key);
+			}
+		}
+	}
 }
 
 /// Marks a job as being batched by [`lead_batch`] for as long as it lives.
@@ -442,8 +538,8 @@ struct Leading<'a> {
 
 impl<'a> Leading<'a> {
 	fn enter(shared: &'a Shared, job_id: u64) -> Self {
-		if let Ok(mut l) = shared.leading.lock() {
-			l.insert(job_id);
+		if let Ok(mut c) = shared.coordination.lock() {
+			c.leading.insert(job_id);
 		}
 		Self { shared, job_id }
 	}
@@ -451,68 +547,111 @@ impl<'a> Leading<'a> {
 
 impl Drop for Leading<'_> {
 	fn drop(&mut self) {
-		if let Ok(mut l) = self.shared.leading.lock() {
-			l.remove(&self.job_id);
+		if let Ok(mut c) = self.shared.coordination.lock() {
+			c.leading.remove(&self.job_id);
 		}
 	}
 }
 
-/// The attestation committee of `job_id` at the best block (empty once it is gone).
-async fn committee_of(shared: &Shared, job_id: u64) -> anyhow::Result<Vec<AccountId32>> {
-	Ok(shared
-		.client
-		.runtime_call(api::runtime_apis().havn_api().committee(job_id))
-		.await?
-		.unwrap_or_default())
+/// What decides whether an attestation of a job in `Attesting` can land now.
+pub struct AttestingJob {
+	/// The job.
+	pub job_id: u64,
+	/// Its attestation committee.
+	pub committee: Vec<AccountId32>,
+	/// Validators with a verdict on it.
+	pub voted: Vec<AccountId32>,
+	/// Verdicts the quorum still needs (at least 1).
+	pub needed: usize,
+	/// Whether it was sampled for re-execution (a `Valid` verdict must then carry a digest).
+	pub sampled: bool,
+	/// The receipts' reference hash, which a `Valid` verdict's digest must equal.
+	pub reference: Option<Digest>,
 }
 
-/// Append to `batch` the pooled attestations of `job_id` that can land: well formed, signed by a
-/// `committee` member with no verdict on-chain yet (`already`), one per validator.
-fn admit(
-	job_id: u64,
-	pooled: Vec<PoolItem>,
-	committee: &[AccountId32],
-	already: &[AccountId32],
-	batch: &mut Vec<BatchItem>,
-) {
-	for p in pooled {
-		match decode_item(&p) {
-			Ok(item)
-				if item.1.job_id == job_id
-					&& committee.contains(&item.0)
-					&& !already.contains(&item.0) =>
-			{
-				if !batch.iter().any(|(v, a, _)| v == &item.0 && a.job_id == job_id) {
-					batch.push(item);
-				}
-			}
-			Ok(_) => {}
-			Err(e) => tracing::warn!(job_id, error = %e, "skipping a malformed pooled attestation"),
-		}
-	}
-}
-
-/// Validators with a verdict on `job_id` at the best block, and how many more verdicts the
-/// quorum needs (0 once the job left `Attesting`).
-async fn verdict_state(shared: &Shared, job_id: u64) -> anyhow::Result<(Vec<AccountId32>, usize)> {
+/// The job at `at` if it is in `Attesting` (else `None`), with the quorum read from the runtime
+/// parameters at that block ([`quorum_at`]).
+async fn attesting(at: &Block, job_id: u64) -> anyhow::Result<Option<AttestingJob>> {
 	use api::runtime_types::havn_primitives::api::JobPhase;
-	let at = shared.client.at_best().await?;
 	let job = at
 		.storage()
 		.try_fetch(api::storage().execution_log().jobs(), (job_id,))
 		.await
 		.map_err(ClientError::subxt)?;
-	let Some(job) = job else { return Ok((Vec::new(), 0)) };
+	let Some(job) = job else { return Ok(None) };
 	let job = job.decode().map_err(ClientError::subxt)?;
 	if !matches!(job.phase, JobPhase::Attesting) {
-		return Ok((Vec::new(), 0));
+		return Ok(None);
 	}
-	let quorum = at
+	let quorum = quorum_at(at).await? as usize;
+	let voted: Vec<AccountId32> = job.verdicts.0.iter().map(|(v, _)| *v).collect();
+	Ok(Some(AttestingJob {
+		job_id,
+		committee: job.committee.0,
+		needed: quorum.saturating_sub(voted.len()).max(1),
+		voted,
+		sampled: job.sampled,
+		reference: reference_hash(&job.receipts.0),
+	}))
+}
+
+/// `ExecutionLog`'s quorum at `at`: the `QuorumSize` runtime parameter as governance last set
+/// it (`Parameters::Parameters`), else its default (the `quorum_size` constant of the metadata
+/// this client holds).
+async fn quorum_at(at: &Block) -> anyhow::Result<u32> {
+	use api::runtime_types::havn_runtime::configs::parameters::{
+		dynamic_params::execution, RuntimeParametersKey, RuntimeParametersValue,
+	};
+	let key = RuntimeParametersKey::Execution(execution::ParametersKey::QuorumSize(
+		execution::QuorumSize,
+	));
+	let stored = at
+		.storage()
+		.try_fetch(api::storage().parameters().parameters(), (key,))
+		.await
+		.map_err(ClientError::subxt)?;
+	if let Some(value) = stored {
+		if let RuntimeParametersValue::Execution(execution::ParametersValue::QuorumSize(q)) =
+			value.decode().map_err(ClientError::subxt)?
+		{
+			return Ok(q);
+		}
+	}
+	Ok(at
 		.constants()
 		.entry(api::constants().execution_log().quorum_size())
-		.map_err(ClientError::subxt)? as usize;
-	let voted: Vec<AccountId32> = job.verdicts.0.iter().map(|(v, _)| *v).collect();
-	Ok((voted.clone(), quorum.saturating_sub(voted.len()).max(1)))
+		.map_err(ClientError::subxt)?)
+}
+
+/// Append to `batch` the pooled attestations of `job` that can land, by the checks of
+/// `ExecutionLog::ensure_can_attest`: well formed, for this job, signed by a committee member
+/// with no verdict yet, one per validator, and a `Valid` verdict with the digest the chain wants
+/// (the reference hash; required on a sampled job). Anything else would fail the whole batch.
+fn admit(pooled: Vec<PoolItem>, job: &AttestingJob, batch: &mut Vec<BatchItem>) {
+	let job_id = job.job_id;
+	for p in pooled {
+		if p.job_id != job_id {
+			continue;
+		}
+		let digest_ok = |a: &Attestation| match (a.verdict, a.reexecution_digest) {
+			(Verdict::Invalid, _) => true,
+			(Verdict::Valid, None) => !job.sampled,
+			(Verdict::Valid, Some(d)) => Some(d) == job.reference,
+		};
+		match decode_item(&p) {
+			Ok((item, attestation))
+				if job.committee.contains(&item.0)
+					&& !job.voted.contains(&item.0)
+					&& digest_ok(&attestation) =>
+			{
+				if !batch.iter().any(|(v, ..)| v == &item.0) {
+					batch.push(item);
+				}
+			}
+			Ok(_) => tracing::debug!(job_id, validator = %p.validator, "pooled item cannot land"),
+			Err(e) => tracing::warn!(job_id, error = %e, "skipping a malformed pooled attestation"),
+		}
+	}
 }
 
 /// The pooled attestations not yet on-chain, of `job_id` or of every job (empty if the pool is
@@ -544,7 +683,8 @@ fn multisig(signature: sr25519::Signature) -> api::runtime_types::sp_runtime::Mu
 	api::runtime_types::sp_runtime::MultiSignature::Sr25519(signature.0)
 }
 
-fn decode_item(p: &PoolItem) -> anyhow::Result<BatchItem> {
+/// A pool item as a batch item, with the attestation it carries.
+fn decode_item(p: &PoolItem) -> anyhow::Result<(BatchItem, Attestation)> {
 	let validator = keys::parse_account(&p.validator)?;
 	let verdict = match p.verdict.as_str() {
 		"valid" => Verdict::Valid,
@@ -559,7 +699,7 @@ fn decode_item(p: &PoolItem) -> anyhow::Result<BatchItem> {
 		.try_into()
 		.map_err(|_| anyhow!("signature is not 64 bytes"))?;
 	let attestation = Attestation { job_id: p.job_id, verdict, reexecution_digest: digest };
-	Ok((validator, recode(&attestation)?, multisig(sr25519::Signature(sig))))
+	Ok(((validator, recode(&attestation)?, multisig(sr25519::Signature(sig))), attestation))
 }
 
 fn parse_digest(h: &str) -> anyhow::Result<Digest> {
@@ -605,7 +745,8 @@ mod tests {
 		let mut keys_of: Vec<&str> = json.as_object().unwrap().keys().map(|k| k.as_str()).collect();
 		keys_of.sort();
 		assert_eq!(keys_of, ["job_id", "reexecution_digest", "signature", "validator", "verdict"]);
-		let (validator, generated, signature) = decode_item(&item).unwrap();
+		let ((validator, generated, signature), decoded) = decode_item(&item).unwrap();
+		assert_eq!(decoded, attestation);
 		assert_eq!(validator, keys::account_of(&bob));
 		assert_eq!(recode::<_, Attestation>(&generated).unwrap(), attestation);
 		let api::runtime_types::sp_runtime::MultiSignature::Sr25519(bytes) = signature else {
@@ -620,6 +761,62 @@ mod tests {
 		] {
 			assert!(decode_item(&bad).is_err());
 		}
+	}
+
+	/// A pool item of `suri` for job 7 (the signature is not checked by `admit`: the chain and
+	/// the pool check it).
+	fn item(suri: &str, job_id: u64, verdict: &str, digest: Option<Digest>) -> PoolItem {
+		PoolItem {
+			validator: keys::ss58(&keys::account_of(&keys::signer_from_suri(suri).unwrap())),
+			job_id,
+			verdict: verdict.into(),
+			reexecution_digest: digest.map(|d| format!("0x{}", hex::encode(d))),
+			signature: format!("0x{}", hex::encode([1u8; 64])),
+		}
+	}
+
+	#[test]
+	fn admit_keeps_only_items_the_chain_accepts() {
+		let account = |suri: &str| keys::account_of(&keys::signer_from_suri(suri).unwrap());
+		let job = AttestingJob {
+			job_id: 7,
+			committee: vec![account("//Bob"), account("//Charlie"), account("//Dave")],
+			voted: vec![account("//Charlie")],
+			needed: 2,
+			sampled: true,
+			reference: Some(h(9)),
+		};
+		let admitted = |pooled: Vec<PoolItem>| {
+			let mut batch = Vec::new();
+			admit(pooled, &job, &mut batch);
+			batch.into_iter().map(|(v, ..)| keys::ss58(&v)).collect::<Vec<_>>()
+		};
+		let ss58 = |suri: &str| keys::ss58(&account(suri));
+		// Valid with the reference digest, and Invalid: in, once per validator.
+		assert_eq!(
+			admitted(vec![
+				item("//Bob", 7, "valid", Some(h(9))),
+				item("//Bob", 7, "valid", Some(h(9))),
+				item("//Dave", 7, "invalid", None),
+			]),
+			vec![ss58("//Bob"), ss58("//Dave")]
+		);
+		// Each of these would fail the whole batch on-chain.
+		for bad in [
+			item("//Charlie", 7, "valid", Some(h(9))), // AlreadyAttested
+			item("//Eve", 7, "valid", Some(h(9))),     // NotInCommittee
+			item("//Bob", 7, "valid", Some(h(8))),     // ReexecutionMismatch
+			item("//Bob", 7, "valid", None),           // ReexecutionDigestMissing (sampled)
+			item("//Bob", 8, "valid", Some(h(9))),     // another job
+			item("//Bob", 7, "maybe", None),           // malformed
+		] {
+			assert!(admitted(vec![bad]).is_empty());
+		}
+		// On a job not sampled, a Valid verdict needs no digest.
+		let unsampled = AttestingJob { sampled: false, ..job };
+		let mut batch = Vec::new();
+		admit(vec![item("//Bob", 7, "valid", None)], &unsampled, &mut batch);
+		assert_eq!(batch.len(), 1);
 	}
 
 	fn clone(p: &PoolItem) -> PoolItem {

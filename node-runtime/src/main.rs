@@ -111,9 +111,8 @@ pub struct Shared {
 	/// One run at a time (executions and re-executions), so that each job gets the whole device
 	/// and its latency and energy figures are its own.
 	pub runs: tokio::sync::Semaphore,
-	/// Jobs whose lead-aggregator batch is being collected (`attest::lead_batch`), which the
-	/// pool sweep leaves alone.
-	pub leading: std::sync::Mutex<BTreeSet<u64>>,
+	/// How the lead aggregator's own batches and its pool sweeps stay apart.
+	pub coordination: std::sync::Mutex<attest::Coordination>,
 }
 
 #[tokio::main]
@@ -165,7 +164,7 @@ async fn main() -> anyhow::Result<()> {
 		telemetry: telemetry.clone(),
 		http: reqwest::Client::new(),
 		runs: tokio::sync::Semaphore::new(1),
-		leading: Default::default(),
+		coordination: Default::default(),
 	});
 	let executes = shared.config.roles.contains(&RoleKind::Execute);
 	let attests = shared.config.roles.contains(&RoleKind::Attest);
@@ -365,12 +364,28 @@ impl Daemon {
 		if self.sweeping.swap(true, Ordering::AcqRel) {
 			return;
 		}
-		let (s, flag) = (self.shared.clone(), self.sweeping.clone());
-		tokio::spawn(async move {
-			if let Err(e) = attest::sweep_pool(&s).await {
-				tracing::warn!(error = format!("{e:#}"), "pool sweep failed; retrying next block");
+		/// Clears the flag however the sweep ends (error, timeout or panic).
+		struct Done(Arc<std::sync::atomic::AtomicBool>);
+		impl Drop for Done {
+			fn drop(&mut self) {
+				self.0.store(false, Ordering::Release);
 			}
-			flag.store(false, Ordering::Release);
+		}
+		let (s, done) = (self.shared.clone(), Done(self.sweeping.clone()));
+		tokio::spawn(async move {
+			let _done = done;
+			// A hung pool or a stuck extrinsic must not stop the sweeps for good.
+			let limit = Duration::from_secs(attest::FALLBACK_BLOCKS * 3);
+			match tokio::time::timeout(limit, attest::sweep_pool(&s)).await {
+				Ok(Ok(_)) => {}
+				Ok(Err(e)) => {
+					tracing::warn!(
+						error = format!("{e:#}"),
+						"pool sweep failed; retrying next block"
+					)
+				}
+				Err(_) => tracing::warn!("pool sweep timed out; retrying next block"),
+			}
 		});
 	}
 
