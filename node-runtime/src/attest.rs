@@ -184,6 +184,17 @@ pub fn reference_hash<A>(receipts: &[(A, Digest)]) -> Option<Digest> {
 /// How many of the most recent job ids a rescan looks at.
 pub const SCAN_WINDOW: u64 = 64;
 
+/// `ExecutionLog::NextJobId` at `at`: one past the newest job id.
+async fn next_job_id(at: &Block) -> anyhow::Result<u64> {
+	Ok(at
+		.storage()
+		.fetch(api::storage().execution_log().next_job_id(), ())
+		.await
+		.map_err(ClientError::subxt)?
+		.decode()
+		.map_err(ClientError::subxt)?)
+}
+
 /// Work a daemon owes, found by [`open_work`].
 #[derive(Default)]
 pub struct OpenWork {
@@ -198,13 +209,7 @@ pub struct OpenWork {
 pub async fn open_work(shared: &Shared, me: &AccountId32) -> anyhow::Result<OpenWork> {
 	use api::runtime_types::havn_primitives::api::JobPhase;
 	let at = shared.client.at_best().await?;
-	let next = at
-		.storage()
-		.fetch(api::storage().execution_log().next_job_id(), ())
-		.await
-		.map_err(ClientError::subxt)?
-		.decode()
-		.map_err(ClientError::subxt)?;
+	let next = next_job_id(&at).await?;
 	let mut work = OpenWork::default();
 	for job_id in next.saturating_sub(SCAN_WINDOW)..next {
 		let Some(job) = at
@@ -420,13 +425,7 @@ pub async fn sweep_pool(shared: &Shared) -> anyhow::Result<usize> {
 		return Ok(0);
 	}
 	let at = shared.client.at_best().await?;
-	let next = at
-		.storage()
-		.fetch(api::storage().execution_log().next_job_id(), ())
-		.await
-		.map_err(ClientError::subxt)?
-		.decode()
-		.map_err(ClientError::subxt)?;
+	let next = next_job_id(&at).await?;
 	let mut by_job: std::collections::BTreeMap<u64, Vec<PoolItem>> = Default::default();
 	for item in fetch_pending(shared, None).await {
 		if item.job_id < next && item.job_id >= next.saturating_sub(SCAN_WINDOW) {
