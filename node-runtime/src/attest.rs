@@ -34,7 +34,7 @@ type Block = havn_client::subxt::client::OnlineClientAtBlock<havn_client::HavnCo
 /// Blocks a non-lead waits for the lead's batch before attesting directly.
 pub const FALLBACK_BLOCKS: u64 = 4;
 /// Block time, ms (3 s slots).
-const BLOCK_MS: u64 = 3_000;
+pub const BLOCK_MS: u64 = 3_000;
 
 /// Which committee this validator sits on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -375,7 +375,7 @@ impl Daemon {
 		tokio::spawn(async move {
 			let _done = done;
 			// A hung pool or a stuck extrinsic must not stop the sweeps for good.
-			let limit = Duration::from_secs(attest::FALLBACK_BLOCKS * 3);
+			let limit = Duration::from_millis(attest::FALLBACK_BLOCKS * attest::BLOCK_MS);
 			match tokio::time::timeout(limit, attest::sweep_pool(&s)).await {
 				Ok(Ok(_)) => {}
 				Ok(Err(e)) => {
