@@ -51,7 +51,13 @@ pub enum QuoteError {
 	Eq,
 	serde::Serialize,
 	serde::Deserialize,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
+	strum::EnumString,
 )]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum JobPhase {
 	/// Submitted, fee escrowed, waiting for a node.
 	Submitted,
@@ -67,6 +73,19 @@ pub enum JobPhase {
 	Expired,
 	/// Finalized, then challenged: a fresh committee is adjudicating.
 	Challenged,
+}
+
+impl JobPhase {
+	/// Whether the job takes no more receipts or verdicts: `Finalized` (paid; it may still be
+	/// challenged within `ChallengeWindow` blocks), `Rejected` or `Expired`.
+	pub fn is_closed(self) -> bool {
+		matches!(self, Self::Finalized | Self::Rejected | Self::Expired)
+	}
+
+	/// Whether a committee is voting on the job: `Attesting`, or `Challenged` (adjudication).
+	pub fn takes_verdicts(self) -> bool {
+		matches!(self, Self::Attesting | Self::Challenged)
+	}
 }
 
 /// A job as the runtime API reports it.

@@ -11,7 +11,14 @@
 //!   reputation, workflows, payouts).
 //! - [`api`]: the `HavnApi` runtime API and the records it returns.
 //! - [`manifest`]: the workflow manifest schema (`havn.workflow/v1`) and its validation.
+//! - [`rules`]: pure chain rules applied identically on-chain and off-chain (a job's reference
+//!   hash, whether an attestation can be accepted).
 //! - `cid` (with `std`): CIDv1 content identifiers of artifacts.
+//!
+//! Names: every enum here has one name per variant, shared by the REST API, the indexer's rows,
+//! the CLI and the logs: `Display`, `FromStr` and `Into<&'static str>` (derived with `strum`) and
+//! serde agree, in snake_case (`finalized`, `execution_node`), except compute classes, which are
+//! `S`, `M`, `L` and `XL` (parsed case-insensitively). `VARIANTS` lists them.
 //!
 //! Units: balances are HAI planck (1 HAI = 10^12 planck, see [`HAI`]); durations on-chain are
 //! blocks; latencies are milliseconds.
@@ -25,6 +32,7 @@ pub mod cid;
 pub mod manifest;
 pub mod receipt;
 pub mod royalty;
+pub mod rules;
 pub mod traits;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -73,7 +81,12 @@ pub const MICRO_HAI: Balance = HAI / 1_000_000;
 	Ord,
 	serde::Serialize,
 	serde::Deserialize,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
+	strum::EnumString,
 )]
+#[strum(ascii_case_insensitive)]
 pub enum ComputeClass {
 	/// Small: CPU or a small GPU; embeddings, small LLMs, audio.
 	S,
@@ -111,7 +124,13 @@ impl ComputeClass {
 	Eq,
 	serde::Serialize,
 	serde::Deserialize,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
+	strum::EnumString,
 )]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum WorkflowKind {
 	/// A runnable workflow (a manifest of executor steps).
 	Workflow,
@@ -137,7 +156,12 @@ pub enum WorkflowKind {
 	Eq,
 	serde::Serialize,
 	serde::Deserialize,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
 )]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
 	/// Runs jobs of the given compute class (and smaller) and signs receipts.
 	ExecutionNode(ComputeClass),
@@ -161,7 +185,13 @@ pub enum Role {
 	Eq,
 	serde::Serialize,
 	serde::Deserialize,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
+	strum::EnumString,
 )]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SlashReason {
 	/// A receipt or attestation that was shown to be false.
 	Fraud,
@@ -189,7 +219,13 @@ pub enum SlashReason {
 	Ord,
 	serde::Serialize,
 	serde::Deserialize,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
+	strum::EnumString,
 )]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ReputationLevel {
 	/// Score below 25%: not eligible for new jobs.
 	Untrusted,

@@ -129,7 +129,13 @@ impl Receipt {
 	Eq,
 	serde::Serialize,
 	serde::Deserialize,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
+	strum::EnumString,
 )]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Verdict {
 	/// The receipt is well-formed, correctly signed and (if sampled) reproduced.
 	Valid,

@@ -58,7 +58,12 @@ pub trait StakeSlash<AccountId, Balance> {
 	Debug,
 	PartialEq,
 	Eq,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
+	strum::EnumString,
 )]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
 	/// A node's job was finalized with a valid quorum.
 	JobFinalized,

@@ -4,6 +4,7 @@
 
 use crate as pallet_execution_log;
 use crate::*;
+use codec::Encode;
 use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,

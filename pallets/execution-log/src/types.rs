@@ -124,17 +124,10 @@ where
 	}
 
 	/// The runtime hash the job is judged against: the one most receipts agree on, the earliest
-	/// receipt winning ties. `None` before any receipt.
+	/// receipt winning ties. `None` before any receipt. See
+	/// [`havn_primitives::rules::reference_hash`], which the off-chain services call too.
 	pub fn reference_hash(&self) -> Option<Digest> {
-		let mut best: Option<(Digest, usize)> = None;
-		for (_, hash) in self.receipts.iter() {
-			let count = self.receipts.iter().filter(|(_, h)| h == hash).count();
-			match best {
-				Some((_, c)) if c >= count => {}
-				_ => best = Some((*hash, count)),
-			}
-		}
-		best.map(|(h, _)| h)
+		havn_primitives::rules::reference_hash(&self.receipts)
 	}
 
 	/// Whether every receipt carries the same runtime hash.

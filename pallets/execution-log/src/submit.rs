@@ -1,0 +1,48 @@
+//! `submit_job`: the checks (fee quote, deadline slot, job id) and the writes (escrow hold,
+//! job record, expiry slot) of a new job.
+
+use super::*;
+
+impl<T: Config> Pallet<T> {
+	/// Checks of `submit_job`; returns the new job's id, its fee, its deadline block and the
+	/// workflow's current manifest digest (pinned on the job).
+	pub(crate) fn ensure_can_submit_job(
+		workflow_id: WorkflowId,
+		class: ComputeClass,
+		max_fee: BalanceOf<T>,
+		redundancy: u8,
+		deadline: BlockNumberFor<T>,
+	) -> Result<(JobId, BalanceOf<T>, BlockNumberFor<T>, Digest), DispatchError> {
+		ensure!(!T::Paused::is_paused(), Error::<T>::ChainPaused);
+		let terms = T::Workflows::invocable(workflow_id)?;
+		let quote = Self::quote_terms(&terms, class, redundancy).map_err(|e| match e {
+			QuoteError::ClassTooSmall => Error::<T>::ClassTooSmall,
+			QuoteError::BadRedundancy => Error::<T>::BadRedundancy,
+			_ => Error::<T>::FeeOverflow,
+		})?;
+		ensure!(!deadline.is_zero() && deadline <= T::MaxDeadline::get(), Error::<T>::BadDeadline);
+		ensure!(quote.total <= max_fee, Error::<T>::FeeAboveMax);
+		let now = frame_system::Pallet::<T>::block_number();
+		let deadline_block = now.checked_add(&deadline).ok_or(Error::<T>::BadDeadline)?;
+		ensure!(
+			(ExpiryQueue::<T>::decode_len(deadline_block).unwrap_or(0) as u32)
+				< T::MaxJobsPerBlock::get(),
+			Error::<T>::DeadlineSlotFull
+		);
+		let job_id = NextJobId::<T>::get();
+		job_id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
+		Ok((job_id, quote.total, deadline_block, terms.manifest_hash))
+	}
+
+	/// Writes of `submit_job`: hold the fee, store the job, queue its expiry.
+	pub(crate) fn do_submit_job(job_id: JobId, mut job: JobOf<T>) -> DispatchResult {
+		T::Currency::hold(&HoldReason::JobEscrow.into(), &job.payer, job.fee)?;
+		ExpiryQueue::<T>::try_mutate(job.deadline, |slot| slot.try_push(job_id))
+			.map_err(|_| Error::<T>::DeadlineSlotFull)?;
+		let next = job_id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
+		NextJobId::<T>::put(next);
+		Self::push_timeline(&mut job, JobPhase::Submitted);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+}
