@@ -48,8 +48,13 @@ use std::time::Duration;
 #[derive(Parser, Debug, Clone)]
 #[command(name = "havn-bench-chain", about = "Job lifecycles against transfers on one Havn node")]
 pub struct Args {
-	/// WebSocket RPC of the node under test.
-	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	/// WebSocket RPC of the node under test (`--rpc-url` is an alias).
+	#[arg(
+		long = "chain",
+		visible_alias = "rpc-url",
+		env = "HAVN_CHAIN",
+		default_value = havn_client::DEFAULT_CHAIN
+	)]
 	pub rpc_url: String,
 	/// Job lifecycles to settle (N).
 	#[arg(long, default_value_t = 2000)]
@@ -95,9 +100,11 @@ pub struct Args {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-	tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+	havn_client::logs::init(
+		havn_client::logs::LogFormat::Text,
+		&havn_client::logs::default_filter(),
+		true,
+	)?;
 	let args = Args::parse();
 	let client = havn_client::HavnClient::connect(&args.rpc_url, Duration::from_secs(60))
 		.await

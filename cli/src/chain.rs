@@ -9,19 +9,15 @@ use crate::{cli::GlobalOpts, render::Job};
 use anyhow::{anyhow, Context as _, Result};
 use havn_client::{
 	api,
-	convert::recode,
-	keys,
+	keys::{self, KeySource},
 	subxt::{self, client::OnlineClientAtBlock, events::DecodeAsEvent, transactions::Payload},
-	AccountId, ClientError, HavnClient, HavnConfig, Included, Signer,
+	AccountId, ClientError, HavnClient, HavnConfig, Included, Signer, Static,
 };
 use havn_primitives::{
 	api::{FeeQuote, QuoteError},
 	Balance, ComputeClass, JobId, WorkflowId,
 };
 use std::time::Duration;
-
-/// Environment variable holding the keystore password.
-pub const KEY_PASSWORD_ENV: &str = "HAVN_KEY_PASSWORD";
 
 /// A connected node.
 pub struct Chain {
@@ -65,7 +61,7 @@ impl Chain {
 	/// `HavnApi::job` at the best block.
 	pub async fn job(&self, job_id: JobId) -> Result<Option<Job>> {
 		let view = self.runtime_call(api::runtime_apis().havn_api().job(job_id)).await?;
-		Ok(recode(&view)?)
+		Ok(view.map(|v| v.0))
 	}
 
 	/// `HavnApi::quote_fee` at the best block.
@@ -75,10 +71,9 @@ impl Chain {
 		class: ComputeClass,
 		redundancy: u8,
 	) -> Result<Result<FeeQuote<Balance>, QuoteError>> {
-		let payload =
-			api::runtime_apis().havn_api().quote_fee(workflow, recode(&class)?, redundancy);
+		let payload = api::runtime_apis().havn_api().quote_fee(workflow, Static(class), redundancy);
 		let quote = self.runtime_call(payload).await?;
-		Ok(recode(&quote)?)
+		Ok(quote.map(|q| q.0).map_err(|e| e.0))
 	}
 
 	/// The smallest compute class that runs `workflow` (`None`: no such workflow).
@@ -89,7 +84,7 @@ impl Chain {
 			.try_fetch(api::storage().workflow_registry().workflows(), (workflow,))
 			.await?;
 		match record {
-			Some(record) => Ok(Some(recode(&record.decode()?.compute_class)?)),
+			Some(record) => Ok(Some(*record.decode()?.compute_class)),
 			None => Ok(None),
 		}
 	}
@@ -116,7 +111,7 @@ impl Chain {
 
 	/// An error for people: a dispatch error gets the documentation the metadata carries for it.
 	pub async fn explain(&self, e: ClientError) -> anyhow::Error {
-		let ClientError::Dispatch { call, error } = &e else { return e.into() };
+		let ClientError::Dispatch { call, error, .. } = &e else { return e.into() };
 		let docs = match self.at_best().await {
 			Ok(at) => error_docs(at.metadata_ref(), error),
 			Err(_) => None,
@@ -161,14 +156,8 @@ pub fn event<E: DecodeAsEvent>(included: &Included, what: &str) -> Result<E> {
 
 /// The signer from `--keystore` (password in `$HAVN_KEY_PASSWORD`) or `--suri`.
 pub fn signer(opts: &GlobalOpts) -> Result<Signer> {
-	if let Some(path) = &opts.keystore {
-		let password = std::env::var(KEY_PASSWORD_ENV).map_err(|_| {
-			anyhow!("--keystore {} needs its password in ${KEY_PASSWORD_ENV}", path.display())
-		})?;
-		return Ok(keys::signer_from_keystore(path, &password)?);
-	}
-	match &opts.suri {
-		Some(suri) => Ok(keys::signer_from_suri(suri).context("--suri")?),
+	match KeySource::from_flags(opts.suri.as_deref(), opts.keystore.as_deref(), None)? {
+		Some(source) => Ok(source.signer().context("--suri / --keystore")?),
 		None => Err(anyhow!(
 			"this command signs an extrinsic: pass --suri (or $HAVN_SURI) or --keystore FILE"
 		)),

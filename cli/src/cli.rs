@@ -1,7 +1,7 @@
 //! Command-line arguments (clap derive).
 
-use crate::amount::parse_amount;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use havn_client::amount::parse_amount;
 use havn_primitives::{Balance, ComputeClass};
 use std::path::PathBuf;
 
@@ -24,11 +24,16 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalOpts {
 	/// WebSocket RPC endpoint of a Havn node.
-	#[arg(long, global = true, env = "HAVN_CHAIN", default_value = "ws://127.0.0.1:9944")]
+	#[arg(long, global = true, env = "HAVN_CHAIN", default_value = havn_client::DEFAULT_CHAIN)]
 	pub chain: String,
 
 	/// Base URL of the Havn orchestrator (artifact store and indexer REST API).
-	#[arg(long, global = true, env = "HAVN_ORCHESTRATOR", default_value = "http://127.0.0.1:8080")]
+	#[arg(
+		long,
+		global = true,
+		env = "HAVN_ORCHESTRATOR",
+		default_value = havn_client::DEFAULT_ORCHESTRATOR
+	)]
 	pub orchestrator: String,
 
 	/// Secret URI of the signing key (`//Alice`, a mnemonic with optional derivations).
@@ -97,34 +102,6 @@ pub enum RoleArg {
 	Relay,
 }
 
-/// A compute class on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ClassArg {
-	/// Small: CPU or a small GPU.
-	#[value(name = "S", alias = "s")]
-	S,
-	/// Medium: one consumer GPU.
-	#[value(name = "M", alias = "m")]
-	M,
-	/// Large: one data-centre GPU.
-	#[value(name = "L", alias = "l")]
-	L,
-	/// Extra large: several data-centre GPUs.
-	#[value(name = "XL", alias = "xl")]
-	XL,
-}
-
-impl From<ClassArg> for ComputeClass {
-	fn from(c: ClassArg) -> Self {
-		match c {
-			ClassArg::S => ComputeClass::S,
-			ClassArg::M => ComputeClass::M,
-			ClassArg::L => ComputeClass::L,
-			ClassArg::XL => ComputeClass::XL,
-		}
-	}
-}
-
 /// `havn bond`.
 #[derive(Debug, Args)]
 pub struct BondArgs {
@@ -132,8 +109,8 @@ pub struct BondArgs {
 	#[arg(long, value_enum)]
 	pub role: RoleArg,
 	/// Compute class of an execution node (required with `--role node`, refused otherwise).
-	#[arg(long, value_enum, required_if_eq("role", "node"))]
-	pub class: Option<ClassArg>,
+	#[arg(long, value_parser = havn_client::args::parse_class, required_if_eq("role", "node"))]
+	pub class: Option<ComputeClass>,
 	/// Stake to bond: HAI (`2000`) or planck (`…planck`); at least the role's floor.
 	#[arg(long, value_parser = parse_amount_arg)]
 	pub amount: Balance,
@@ -148,8 +125,8 @@ pub struct SubmitArgs {
 	#[arg(long, value_name = "FILE")]
 	pub input: PathBuf,
 	/// Compute class to run on; default: the workflow's own class.
-	#[arg(long, value_enum)]
-	pub class: Option<ClassArg>,
+	#[arg(long, value_parser = havn_client::args::parse_class)]
+	pub class: Option<ComputeClass>,
 	/// Number of nodes that run the job (the fee scales with it).
 	#[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..))]
 	pub redundancy: u8,
@@ -265,7 +242,10 @@ mod tests {
 	fn bond_role_and_class() {
 		let cli = parse(&["bond", "--role", "node", "--class", "M", "--amount", "5000"]).unwrap();
 		let Command::Bond(b) = cli.command else { panic!("not bond") };
-		assert_eq!((b.role, b.class, b.amount), (RoleArg::Node, Some(ClassArg::M), 5_000 * HAI));
+		assert_eq!(
+			(b.role, b.class, b.amount),
+			(RoleArg::Node, Some(ComputeClass::M), 5_000 * HAI)
+		);
 
 		let cli = parse(&["bond", "--role", "relay", "--amount", "1000.5"]).unwrap();
 		let Command::Bond(b) = cli.command else { panic!("not bond") };
@@ -274,7 +254,7 @@ mod tests {
 		let cli =
 			parse(&["bond", "--role", "node", "--class", "xl", "--amount", "1planck"]).unwrap();
 		let Command::Bond(b) = cli.command else { panic!("not bond") };
-		assert_eq!((b.class, b.amount), (Some(ClassArg::XL), 1));
+		assert_eq!((b.class, b.amount), (Some(ComputeClass::XL), 1));
 
 		// A node needs a class; amounts are checked.
 		assert!(parse(&["bond", "--role", "node", "--amount", "5000"]).is_err());
@@ -311,7 +291,7 @@ mod tests {
 		])
 		.unwrap();
 		let Command::Submit(s) = cli.command else { panic!("not submit") };
-		assert_eq!(s.class, Some(ClassArg::L));
+		assert_eq!(s.class, Some(ComputeClass::L));
 		assert_eq!((s.redundancy, s.deadline, s.max_fee), (3, 20, Some(12 * HAI + HAI / 2)));
 		assert!(s.no_wait);
 		assert_eq!(s.timeout, 60);

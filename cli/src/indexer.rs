@@ -2,7 +2,7 @@
 //! detail next to what the chain says. The orchestrator may be down or behind; the CLI then
 //! shows the chain's view and says why the indexed one is missing.
 
-use crate::amount::display_hai;
+use havn_client::amount::display_hai;
 use serde_json::Value;
 use std::time::Duration;
 

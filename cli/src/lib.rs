@@ -18,10 +18,10 @@
 //! JSON object on stdout; progress, if any, goes to stderr).
 //!
 //! Units: amounts are HAI with 12 decimals (1 HAI = 10^12 planck), given as `12.5` or
-//! `12500000000000planck` and printed as both ([`amount`]); deadlines and timeouts on chain are
+//! `12500000000000planck` and printed as both (`havn_client::amount`); deadlines and timeouts on chain are
 //! blocks (3 s each). Exit codes are listed in [`failure`].
 
-pub mod amount;
+pub use havn_client::amount;
 mod chain;
 pub mod cli;
 mod commands;

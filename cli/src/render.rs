@@ -1,60 +1,25 @@
 //! Text and JSON renderings of the runtime API's records.
 //!
 //! JSON conventions: accounts are SS58 (prefix 42), amounts are `{"hai", "planck"}` strings
-//! ([`crate::amount::amount_json`]), phases and classes are lowercase / upper-case names
+//! ([`havn_client::amount::amount_json`]), phases and classes are lowercase / upper-case names
 //! (`"finalized"`, `"S"`), shares are parts per million plus a percent string.
 
-use crate::amount::{amount_json, display_hai};
+use havn_client::amount::{amount_json, display_hai};
 use havn_client::{keys::ss58, AccountId};
 use havn_primitives::{
 	api::{AccountStanding, FeeQuote, JobPhase, JobView, QuoteError, WorkflowEarnings},
-	Balance, BlockNumber, ComputeClass, ReputationLevel, Role,
+	Balance, BlockNumber, Role,
 };
 use serde_json::{json, Value};
 
 /// A job as `HavnApi::job` returns it.
 pub type Job = JobView<AccountId, Balance, BlockNumber>;
 
-/// Lowercase name of a phase (as the orchestrator stores it).
-pub fn phase_name(phase: JobPhase) -> &'static str {
-	match phase {
-		JobPhase::Submitted => "submitted",
-		JobPhase::Assigned => "assigned",
-		JobPhase::Attesting => "attesting",
-		JobPhase::Finalized => "finalized",
-		JobPhase::Rejected => "rejected",
-		JobPhase::Expired => "expired",
-		JobPhase::Challenged => "challenged",
-	}
-}
-
-/// Capitalised name of a phase, for people.
-pub fn phase_title(phase: JobPhase) -> &'static str {
-	match phase {
-		JobPhase::Submitted => "Submitted",
-		JobPhase::Assigned => "Assigned",
-		JobPhase::Attesting => "Attesting",
-		JobPhase::Finalized => "Finalized",
-		JobPhase::Rejected => "Rejected",
-		JobPhase::Expired => "Expired",
-		JobPhase::Challenged => "Challenged",
-	}
-}
-
-/// Whether `submit` stops following a job in `phase`: paid, rejected or expired. (A finalized
-/// job may still be challenged within the challenge window; `havn status` shows that.)
-pub fn is_final(phase: JobPhase) -> bool {
-	matches!(phase, JobPhase::Finalized | JobPhase::Rejected | JobPhase::Expired)
-}
-
-/// `S`, `M`, `L` or `XL`.
-pub fn class_name(class: ComputeClass) -> &'static str {
-	match class {
-		ComputeClass::S => "S",
-		ComputeClass::M => "M",
-		ComputeClass::L => "L",
-		ComputeClass::XL => "XL",
-	}
+/// A phase's name for people: `Finalized` (its snake_case name, capitalised).
+pub fn title(phase: JobPhase) -> String {
+	let name: &'static str = phase.into();
+	let mut chars = name.chars();
+	chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// A share in parts per million as a percent string: `45%`, `12.5%`, `0.0001%`.
@@ -73,7 +38,9 @@ pub fn percent(parts_per_million: u32) -> String {
 pub fn role_text(role: Option<Role>) -> String {
 	match role {
 		None => "none".into(),
-		Some(Role::ExecutionNode(class)) => format!("execution node (class {})", class_name(class)),
+		Some(Role::ExecutionNode(class)) => {
+			format!("execution node (class {})", <&str>::from(class))
+		}
 		Some(Role::Validator) => "validator".into(),
 		Some(Role::Relay) => "relay".into(),
 	}
@@ -83,19 +50,9 @@ pub fn role_text(role: Option<Role>) -> String {
 pub fn role_json(role: Option<Role>) -> Value {
 	match role {
 		None => Value::Null,
-		Some(Role::ExecutionNode(class)) => json!({ "role": "node", "class": class_name(class) }),
+		Some(Role::ExecutionNode(class)) => json!({ "role": "node", "class": <&str>::from(class) }),
 		Some(Role::Validator) => json!({ "role": "validator" }),
 		Some(Role::Relay) => json!({ "role": "relay" }),
-	}
-}
-
-/// `untrusted`, `novice`, `trusted` or `elite`.
-pub fn level_name(level: ReputationLevel) -> &'static str {
-	match level {
-		ReputationLevel::Untrusted => "untrusted",
-		ReputationLevel::Novice => "novice",
-		ReputationLevel::Trusted => "trusted",
-		ReputationLevel::Elite => "elite",
 	}
 }
 
@@ -136,7 +93,7 @@ pub fn job_json(job: &Job) -> Value {
 		"workflow_id": job.workflow_id,
 		"payer": ss58(&job.payer),
 		"fee": amount_json(job.fee),
-		"phase": phase_name(job.phase),
+		"phase": <&str>::from(job.phase),
 		"nodes": job.nodes.iter().map(ss58).collect::<Vec<_>>(),
 		"committee": job.committee.iter().map(ss58).collect::<Vec<_>>(),
 		"sampled": job.sampled,
@@ -144,7 +101,7 @@ pub fn job_json(job: &Job) -> Value {
 		"timeline": job
 			.timeline
 			.iter()
-			.map(|(phase, block)| json!({ "phase": phase_name(*phase), "block": block }))
+			.map(|(phase, block)| json!({ "phase": <&str>::from(*phase), "block": block }))
 			.collect::<Vec<_>>(),
 		"deadline_block": job.deadline,
 	})
@@ -153,13 +110,13 @@ pub fn job_json(job: &Job) -> Value {
 /// A job for people, one field per line.
 pub fn job_text(job: &Job) -> String {
 	let mut out =
-		format!("job {} (workflow {}): {}\n", job.job_id, job.workflow_id, phase_title(job.phase));
+		format!("job {} (workflow {}): {}\n", job.job_id, job.workflow_id, title(job.phase));
 	out.push_str(&format!("  payer      {}\n", ss58(&job.payer)));
 	out.push_str(&format!("  fee        {} ({} planck)\n", display_hai(job.fee), job.fee));
 	out.push_str(&format!("  deadline   block {}\n", job.deadline));
 	out.push_str("  timeline\n");
 	for (phase, block) in &job.timeline {
-		out.push_str(&format!("    {:<11}block {block}\n", phase_title(*phase)));
+		out.push_str(&format!("    {:<11}block {block}\n", title(*phase)));
 	}
 	out.push_str(&format!("  nodes      {}\n", accounts_text(&job.nodes)));
 	out.push_str(&format!("  committee  {}\n", accounts_text(&job.committee)));
@@ -203,7 +160,7 @@ pub fn progress_line(job: &Job, phase: JobPhase, block: BlockNumber) -> String {
 		JobPhase::Expired => "deadline passed, escrow refunded".into(),
 		JobPhase::Challenged => "challenged: a fresh committee is adjudicating".into(),
 	};
-	format!("{:<10} block {block:<8} {detail}", phase_title(phase))
+	format!("{:<10} block {block:<8} {detail}", title(phase))
 }
 
 /// A workflow's earnings as JSON.
@@ -244,7 +201,7 @@ pub fn standing_json(who: &AccountId, s: &AccountStanding<Balance>, free: Balanc
 			"ppm": s.reputation.deconstruct(),
 			"percent": percent(s.reputation.deconstruct()),
 		},
-		"level": level_name(s.level),
+		"level": <&str>::from(s.level),
 		"earned": amount_json(s.earned),
 	})
 }
@@ -264,7 +221,7 @@ pub fn standing_text(who: &AccountId, s: &AccountStanding<Balance>, free: Balanc
 	out.push_str(&format!(
 		"  reputation    {} ({})\n",
 		percent(s.reputation.deconstruct()),
-		level_name(s.level)
+		<&str>::from(s.level)
 	));
 	out.push_str(&format!("  earned        {}\n", display_hai(s.earned)));
 	out
@@ -273,7 +230,7 @@ pub fn standing_text(who: &AccountId, s: &AccountStanding<Balance>, free: Balanc
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use havn_primitives::HAI;
+	use havn_primitives::{ComputeClass, HAI};
 
 	fn job() -> Job {
 		let node = AccountId::from([1u8; 32]);
@@ -331,14 +288,16 @@ mod tests {
 
 	#[test]
 	fn final_phases() {
-		assert!(is_final(JobPhase::Finalized));
-		assert!(is_final(JobPhase::Rejected));
-		assert!(is_final(JobPhase::Expired));
+		// `submit` stops following a job in a closed phase.
+		assert!(JobPhase::Finalized.is_closed());
+		assert!(JobPhase::Rejected.is_closed());
+		assert!(JobPhase::Expired.is_closed());
 		for p in
 			[JobPhase::Submitted, JobPhase::Assigned, JobPhase::Attesting, JobPhase::Challenged]
 		{
-			assert!(!is_final(p), "{p:?}");
+			assert!(!p.is_closed(), "{p:?}");
 		}
+		assert_eq!(title(JobPhase::Finalized), "Finalized");
 	}
 
 	#[test]

@@ -1,4 +1,5 @@
-//! HAI amounts on the command line.
+//! HAI amounts as every Havn binary reads and prints them (the CLI's arguments, havn-exec's
+//! and the orchestrator's bond flags).
 //!
 //! HAI has 12 decimals: 1 HAI = 10^12 planck. Amounts are given either in HAI, with up to 12
 //! decimals (`12`, `12.5`, `0.000000000001`, optionally suffixed `HAI`), or in planck with the
@@ -106,6 +107,21 @@ pub fn amount_json(planck: Balance) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn hai_amounts_as_the_orchestrator_reads_them() {
+		assert_eq!(parse_amount("1000"), Ok(1_000 * HAI));
+		assert_eq!(parse_amount("0.5"), Ok(HAI / 2));
+		assert_eq!(parse_amount("1.000000000001"), Ok(HAI + 1));
+		assert!(matches!(parse_amount("1.0000000000001"), Err(AmountError::TooManyDecimals(_))));
+		assert!(matches!(parse_amount("1."), Err(AmountError::Malformed(_))));
+		assert!(matches!(parse_amount("-1"), Err(AmountError::Malformed(_))));
+		assert!(matches!(parse_amount("1e3"), Err(AmountError::Malformed(_))));
+		assert!(matches!(
+			parse_amount("999999999999999999999999999999999"),
+			Err(AmountError::Overflow(_))
+		));
+	}
 
 	#[test]
 	fn parses_hai_with_decimals() {

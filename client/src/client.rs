@@ -188,11 +188,8 @@ impl HavnClient {
 	pub async fn job(
 		&self,
 		job_id: u64,
-	) -> Result<
-		Option<api::runtime_types::havn_primitives::api::JobView<AccountId, u128, u32>>,
-		ClientError,
-	> {
-		self.runtime_call(api::runtime_apis().havn_api().job(job_id)).await
+	) -> Result<Option<havn_primitives::api::JobView<AccountId, u128, u32>>, ClientError> {
+		Ok(self.runtime_call(api::runtime_apis().havn_api().job(job_id)).await?.map(|v| v.0))
 	}
 }
 
@@ -220,12 +217,24 @@ async fn follow(
 		return match in_block.wait_for_success().await {
 			Ok(events) => Ok(Included { block_hash, events }),
 			Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => {
-				Err(ClientError::Dispatch { call: name, error: dispatch_name(&e) })
+				Err(ClientError::Dispatch {
+					call: name,
+					error: dispatch_name(&e),
+					module: module_error(&e).map(Box::new),
+				})
 			}
-			Err(e) => Err(ClientError::Dispatch { call: name, error: e.to_string() }),
+			Err(e) => Err(ClientError::Dispatch { call: name, error: e.to_string(), module: None }),
 		};
 	}
 	Err(ClientError::NotIncluded { call: name, reason: "subscription ended".into() })
+}
+
+/// The typed pallet error of a module error.
+fn module_error(e: &subxt::error::DispatchError) -> Option<api::Error> {
+	match e {
+		subxt::error::DispatchError::Module(m) => m.as_root_error::<api::Error>().ok(),
+		_ => None,
+	}
 }
 
 /// `Pallet::Error` of a module error; the error's text otherwise.

@@ -12,13 +12,17 @@ pub enum ClientError {
 		reason: String,
 	},
 	/// The extrinsic was included but failed; `error` names it as `Pallet::Error` where the
-	/// runtime says so (for example `ExecutionLog::ReceiptSignatureInvalid`).
+	/// runtime says so (for example `ExecutionLog::ReceiptSignatureInvalid`), and `module` holds
+	/// the typed error for matching ([`ClientError::module_error`]).
 	#[error("extrinsic {call} failed: {error}")]
 	Dispatch {
 		/// `Pallet.call` that failed.
 		call: String,
-		/// The dispatch error.
+		/// The dispatch error, as `Pallet::Error` or the error's text.
 		error: String,
+		/// The pallet error, typed, when the failure is a module error this client's metadata
+		/// knows.
+		module: Option<Box<crate::api::Error>>,
 	},
 	/// The transaction pool refused the extrinsic, or it was dropped.
 	#[error("extrinsic {call} was not included: {reason}")]
@@ -34,6 +38,9 @@ pub enum ClientError {
 	/// A secret URI or keystore file that does not give a key.
 	#[error("bad key: {0}")]
 	Key(String),
+	/// Logging could not be set up.
+	#[error("logs: {0}")]
+	Logs(String),
 	/// An account that is neither SS58 nor 0x-hex of 32 bytes.
 	#[error("`{0}` is not an account (SS58 or 0x + 64 hex digits)")]
 	BadAccount(String),
@@ -54,10 +61,20 @@ impl ClientError {
 		Self::Subxt(e.to_string())
 	}
 
-	/// The `Pallet::Error` name of a dispatch failure, if this is one.
+	/// The `Pallet::Error` name of a dispatch failure, if this is one (for messages; match on
+	/// [`Self::module_error`]).
 	pub fn dispatch_error(&self) -> Option<&str> {
 		match self {
 			Self::Dispatch { error, .. } => Some(error),
+			_ => None,
+		}
+	}
+
+	/// The typed pallet error of a dispatch failure, if this is one: match it as
+	/// `Some(api::Error::ExecutionLog(ExecutionLogError::AlreadyAttested))`.
+	pub fn module_error(&self) -> Option<&crate::api::Error> {
+		match self {
+			Self::Dispatch { module, .. } => module.as_deref(),
 			_ => None,
 		}
 	}

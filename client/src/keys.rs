@@ -8,6 +8,71 @@ use crate::{AccountId, ClientError, Signer};
 use std::str::FromStr;
 use subxt_signer::SecretUri;
 
+/// Environment variable holding the password of a keystore file, for every binary.
+pub const KEY_PASSWORD_ENV: &str = "HAVN_KEY_PASSWORD";
+
+/// Where a signing key comes from: every binary takes the same two sources.
+///
+/// - `--suri` (dev and tests): a secret URI such as `//Alice`;
+/// - `--keystore FILE`: a polkadot.js keystore file (sr25519), decrypted with a password
+///   (`$HAVN_KEY_PASSWORD` unless the binary takes it another way).
+#[derive(Clone)]
+pub enum KeySource {
+	/// A secret URI.
+	Suri(String),
+	/// A polkadot.js keystore file and its password.
+	Keystore(std::path::PathBuf, String),
+}
+
+impl core::fmt::Debug for KeySource {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		// The secret URI and the password are secrets.
+		match self {
+			Self::Suri(_) => f.write_str("KeySource::Suri(..)"),
+			Self::Keystore(path, _) => write!(f, "KeySource::Keystore({})", path.display()),
+		}
+	}
+}
+
+impl KeySource {
+	/// The source given by a `--suri` and a `--keystore` flag (the keystore wins when both are
+	/// given); the keystore's password is `password`, else `$HAVN_KEY_PASSWORD`.
+	///
+	/// Errors: [`ClientError::Key`] when a keystore is given without any password.
+	pub fn from_flags(
+		suri: Option<&str>,
+		keystore: Option<&std::path::Path>,
+		password: Option<&str>,
+	) -> Result<Option<Self>, ClientError> {
+		match (suri, keystore) {
+			(_, Some(path)) => {
+				let password = match password {
+					Some(p) => p.to_string(),
+					None => std::env::var(KEY_PASSWORD_ENV).map_err(|_| {
+						ClientError::Key(format!(
+							"the keystore {} needs its password in ${KEY_PASSWORD_ENV}",
+							path.display()
+						))
+					})?,
+				};
+				Ok(Some(Self::Keystore(path.to_path_buf(), password)))
+			}
+			(Some(suri), None) => Ok(Some(Self::Suri(suri.to_string()))),
+			(None, None) => Ok(None),
+		}
+	}
+
+	/// The signer.
+	///
+	/// Errors: [`ClientError::Key`] for a bad URI, an unreadable file or a wrong password.
+	pub fn signer(&self) -> Result<Signer, ClientError> {
+		match self {
+			Self::Suri(suri) => signer_from_suri(suri),
+			Self::Keystore(path, password) => signer_from_keystore(path, password),
+		}
+	}
+}
+
 /// SS58 address format of Havn accounts (the generic Substrate prefix).
 pub const SS58_PREFIX: u16 = 42;
 

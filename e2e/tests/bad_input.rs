@@ -177,15 +177,21 @@ async fn bad_input_is_refused_with_nothing_written() {
 		latency_ms: 1,
 		energy_estimate: 1,
 	};
-	let call = api::tx().execution_log().submit_receipt(
-		4242,
-		havn_client::convert::recode(&receipt).unwrap(),
-		[0u8; 64],
-	);
+	let call =
+		api::tx().execution_log().submit_receipt(4242, havn_client::Static(receipt), [0u8; 64]);
 	let Err(err) = client.submit(&call, &keys::signer_from_suri("//Ferdie").unwrap()).await else {
 		panic!("a receipt for a job that does not exist was accepted");
 	};
 	assert_eq!(err.dispatch_error(), Some("ExecutionLog::UnknownJob"), "{err}");
+	assert!(
+		matches!(
+			err.module_error(),
+			Some(havn_client::errors::RuntimeError::ExecutionLog(
+				havn_client::errors::ExecutionLogError::UnknownJob
+			))
+		),
+		"{err}"
+	);
 	drop(orch);
 	drop(node);
 }

@@ -99,7 +99,7 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 
 	// Both jobs settled, and each was sampled: the chain accepted a Valid quorum only with
 	// re-execution digests equal to the receipt's runtime hash.
-	use api::runtime_types::havn_primitives::api::JobPhase;
+	use havn_primitives::api::JobPhase;
 	let mut fees = Vec::new();
 	for job_id in [emb_job, llm_job] {
 		let view = client.job(job_id).await.unwrap().expect("job on chain");
@@ -240,7 +240,7 @@ async fn late_attestor_goes_through_the_lead(
 	rpc: u16,
 	workflow: u64,
 ) {
-	use api::runtime_types::havn_primitives::api::JobPhase;
+	use havn_primitives::api::JobPhase;
 	// The lead rotates every lead epoch: start early in one, so that the validator stopped here
 	// does not become the lead while it is down.
 	let epoch = u64::from(
@@ -360,7 +360,7 @@ fn royalty_of(path: &str) -> RoyaltySplit {
 
 /// `(role, amount)` of every `PayoutRouter::FeePaid` of `job_id`, from the block that settled it.
 async fn fee_paid(client: &HavnClient, job_id: u64) -> Vec<(String, u128)> {
-	use api::runtime_types::havn_primitives::api::JobPhase;
+	use havn_primitives::api::JobPhase;
 	let view = client.job(job_id).await.unwrap().unwrap();
 	let block = view
 		.timeline

@@ -6,7 +6,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use havn_client::{api, convert::recode, keys, HavnClient};
+use havn_client::{api, keys, HavnClient, Static};
 use havn_e2e::{bin, free_port, get_json, havn, wait_for, DevNode, Proc};
 use havn_primitives::{cid, manifest::manifest_digest, ComputeClass, HAI};
 use serde_json::Value;
@@ -55,15 +55,13 @@ async fn indexer_survives_kills_without_gaps_or_duplicates() {
 		for i in 0..WORKFLOWS {
 			let manifest = format!("{{\"restart-test\": {i}}}");
 			let call = api::tx().workflow_registry().publish(
-				recode(&havn_primitives::WorkflowKind::Prompt).unwrap(),
+				Static(havn_primitives::WorkflowKind::Prompt),
 				manifest_digest(manifest.as_bytes()),
-				api::runtime_types::bounded_collections::bounded_vec::BoundedVec(
-					cid::cid_of(manifest.as_bytes()).into_bytes(),
-				),
-				recode(&ComputeClass::S).unwrap(),
+				cid::cid_of(manifest.as_bytes()).into_bytes(),
+				Static(ComputeClass::S),
 				HAI,
 				None,
-				api::runtime_types::bounded_collections::bounded_vec::BoundedVec(vec![]),
+				vec![],
 				None,
 			);
 			client.submit(&call, &alice).await.unwrap();

@@ -104,12 +104,11 @@ impl FileConfig {
 impl Config {
 	/// Merge the file with the flags (flags win) and check the result.
 	pub fn resolve(file: FileConfig, flags: &crate::Cli) -> anyhow::Result<Self> {
-		let key = KeyConfig {
-			suri: flags.suri.clone().or_else(|| file.key.as_ref().and_then(|k| k.suri.clone())),
-			keystore: flags
-				.keystore
-				.clone()
-				.or_else(|| file.key.as_ref().and_then(|k| k.keystore.clone())),
+		// A key on the command line replaces the file's key whole.
+		let key = if flags.suri.is_some() || flags.keystore.is_some() {
+			KeyConfig { suri: flags.suri.clone(), keystore: flags.keystore.clone() }
+		} else {
+			file.key.clone().unwrap_or_default()
 		};
 		if key.suri.is_none() && key.keystore.is_none() {
 			bail!("no key: pass --suri (dev) or --keystore FILE (password in $HAVN_KEY_PASSWORD)");
@@ -137,12 +136,12 @@ impl Config {
 				.chain
 				.clone()
 				.or(file.chain)
-				.unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
+				.unwrap_or_else(|| havn_client::DEFAULT_CHAIN.into()),
 			orchestrator: flags
 				.orchestrator
 				.clone()
 				.or(file.orchestrator)
-				.unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+				.unwrap_or_else(|| havn_client::DEFAULT_ORCHESTRATOR.into()),
 			roles,
 			models_dir: flags
 				.models_dir

@@ -3,7 +3,8 @@
 //! 1. At start: if the account holds no StakeGuard role and a bond is configured, bond
 //!    `Role::ExecutionNode(class)`; then register (or re-register) the receipt key and the
 //!    capabilities (GPU model and VRAM from NVML, or the CPU).
-//! 2. Every `HEARTBEAT_EVERY` blocks: `StakeGuard::heartbeat` with GPU metrics where present.
+//! 2. Four times per heartbeat epoch ([`heartbeat_every`]): `StakeGuard::heartbeat` with GPU
+//!    metrics where present.
 //! 3. On every best block: for each `JobAssigned` naming this node, and at start for every open
 //!    job already assigned to it, fetch and verify the manifest and inputs, run the steps,
 //!    store the outputs in the artifact store, sign the receipt with the receipt key and submit
@@ -23,32 +24,37 @@
 
 use crate::{job, telemetry::Telemetry, Shared};
 use anyhow::Context;
-use havn_client::{api, convert::recode, ClientError, Signer};
-use havn_primitives::{cid, Receipt};
+use havn_client::{
+	api,
+	errors::{ExecutionLogError, RuntimeError},
+	view::ChainParams,
+	ClientError, Signer, Static,
+};
+use havn_primitives::{cid, Receipt, Role};
 use std::{
 	sync::Arc,
 	time::{Duration, Instant, SystemTime},
 };
 
-/// Blocks between heartbeats (StakeGuard's `HeartbeatEpoch` is 100 blocks).
-pub const HEARTBEAT_EVERY: u64 = 25;
+/// Blocks between heartbeats: a quarter of StakeGuard's `HeartbeatEpoch` as it stands now
+/// (governance can change it), so a node misses three before the epoch runs out.
+pub fn heartbeat_every(params: &ChainParams) -> u64 {
+	u64::from(params.heartbeat_epoch / 4).max(1)
+}
 
 /// Bond if asked and needed, then register the receipt key and capabilities.
 pub async fn prepare(shared: &Shared, receipt_key: &Signer) -> anyhow::Result<()> {
-	let class = recode(&shared.config.compute_class)?;
-	let role = api::runtime_types::havn_primitives::Role::ExecutionNode(class);
-	crate::ensure_role(shared, role, "an execution node").await?;
+	let class = shared.config.compute_class;
+	crate::ensure_role(shared, Role::ExecutionNode(class), "an execution node").await?;
 	let (gpu_model, vram_gib) = shared.telemetry.capabilities();
 	let caps = api::runtime_types::pallet_stake_guard::types::Capabilities {
-		compute_class: recode(&shared.config.compute_class)?,
-		gpu_model: bounded(gpu_model.clone().into_bytes()),
+		compute_class: Static(class),
+		gpu_model: gpu_model.clone().into_bytes(),
 		vram_gib,
-		models: bounded(
-			[havn_executors::EMBED_MODEL, havn_executors::LLM_MODEL]
-				.iter()
-				.map(|m| bounded(m.as_bytes().to_vec()))
-				.collect(),
-		),
+		models: [havn_executors::EMBED_MODEL, havn_executors::LLM_MODEL]
+			.iter()
+			.map(|m| m.as_bytes().to_vec())
+			.collect(),
 	};
 	let key = receipt_key.public_key().0;
 	shared
@@ -58,10 +64,6 @@ pub async fn prepare(shared: &Shared, receipt_key: &Signer) -> anyhow::Result<()
 		.context("registering the node")?;
 	tracing::info!(gpu = %gpu_model, vram_gib, "registered the receipt key and capabilities");
 	Ok(())
-}
-
-fn bounded<T>(v: Vec<T>) -> api::runtime_types::bounded_collections::bounded_vec::BoundedVec<T> {
-	api::runtime_types::bounded_collections::bounded_vec::BoundedVec(v)
 }
 
 /// Send a heartbeat with the current GPU metrics (none on CPU nodes).
@@ -112,7 +114,7 @@ pub async fn run_job(
 		energy_estimate: energy_mj,
 	};
 	let signature = receipt_key.sign(&receipt.signing_payload(shared.client.genesis_hash()));
-	let call = api::tx().execution_log().submit_receipt(job_id, recode(&receipt)?, signature.0);
+	let call = api::tx().execution_log().submit_receipt(job_id, Static(receipt), signature.0);
 	let sign = started.elapsed();
 	let submit_started_us = SystemTime::now()
 		.duration_since(SystemTime::UNIX_EPOCH)
@@ -158,7 +160,12 @@ pub async fn claim(shared: &Shared, job_id: u64) {
 				tracing::info!(job_id, "claimed a job no relay routed");
 				return;
 			}
-			Err(e) if e.dispatch_error() == Some("ExecutionLog::RelayWindowOpen") => {
+			Err(e)
+				if matches!(
+					e.module_error(),
+					Some(RuntimeError::ExecutionLog(ExecutionLogError::RelayWindowOpen))
+				) =>
+			{
 				tokio::time::sleep(std::time::Duration::from_secs(3)).await
 			}
 			Err(e) => {

@@ -105,7 +105,7 @@ pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFact
 		let record =
 			entry.map_err(ClientError::subxt)?.value().decode().map_err(ClientError::subxt)?;
 		if record.manifest_hash == job.manifest_hash {
-			manifest_uri = Some(record.manifest_uri.0);
+			manifest_uri = Some(record.manifest_uri);
 			break;
 		}
 	}
@@ -116,11 +116,11 @@ pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFact
 		job_id,
 		workflow_id: job.workflow_id,
 		input_digest: job.input_digest,
-		input_uri: String::from_utf8(job.input_uri.0).context("input URI is not UTF-8")?,
+		input_uri: String::from_utf8(job.input_uri).context("input URI is not UTF-8")?,
 		manifest_hash: job.manifest_hash,
 		manifest_uri: String::from_utf8(manifest_uri).context("manifest URI is not UTF-8")?,
-		nodes: job.nodes.0,
-		receipts: job.receipts.0,
+		nodes: job.nodes,
+		receipts: job.receipts,
 	})
 }
 

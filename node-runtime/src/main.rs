@@ -23,14 +23,22 @@ mod attest;
 mod config;
 mod execute;
 mod job;
+mod scan;
 mod telemetry;
 
 use anyhow::Context;
 use clap::Parser;
 use config::{Config, FileConfig, Reexecute, RoleKind};
-use havn_client::{api, artifacts::ArtifactClient, keys, HavnClient, Signer};
+use havn_client::{
+	api,
+	artifacts::ArtifactClient,
+	keys::{self, KeySource},
+	logs::LogFormat,
+	view::ChainParams,
+	HavnClient, Signer, Static,
+};
 use havn_executors::{DeviceChoice, Engine};
-use havn_primitives::ComputeClass;
+use havn_primitives::{ComputeClass, Role};
 use std::{collections::BTreeSet, path::PathBuf, sync::Arc, time::Duration};
 use telemetry::Telemetry;
 
@@ -41,17 +49,18 @@ pub struct Cli {
 	/// TOML configuration file.
 	#[arg(long, env = "HAVN_EXEC_CONFIG")]
 	pub config: Option<PathBuf>,
-	/// RPC URL of the Havn node.
-	#[arg(long)]
+	/// WebSocket RPC endpoint of a Havn node (default `ws://127.0.0.1:9944`).
+	#[arg(long, env = "HAVN_CHAIN")]
 	pub chain: Option<String>,
-	/// Base URL of the orchestrator (artifact store and attestation pool).
-	#[arg(long)]
+	/// Base URL of the orchestrator: artifact store and attestation pool (default
+	/// `http://127.0.0.1:8080`).
+	#[arg(long, env = "HAVN_ORCHESTRATOR")]
 	pub orchestrator: Option<String>,
 	/// Role(s) to run; repeat for both.
 	#[arg(long, value_enum)]
 	pub role: Vec<RoleKind>,
 	/// Secret URI of the account (dev and tests only).
-	#[arg(long)]
+	#[arg(long, env = "HAVN_SURI", hide_env_values = true)]
 	pub suri: Option<String>,
 	/// polkadot.js keystore file of the account; password in $HAVN_KEY_PASSWORD.
 	#[arg(long)]
@@ -63,7 +72,7 @@ pub struct Cli {
 	#[arg(long)]
 	pub models_dir: Option<PathBuf>,
 	/// Compute class to bond and register for (S, M, L, XL).
-	#[arg(long, value_parser = parse_class)]
+	#[arg(long, value_parser = havn_client::args::parse_class)]
 	pub compute_class: Option<ComputeClass>,
 	/// Bond this many HAI at start if the account holds no role.
 	#[arg(long)]
@@ -78,18 +87,11 @@ pub struct Cli {
 	#[arg(long)]
 	pub cpu_watts: Option<f64>,
 	/// Log format.
-	#[arg(long, default_value = "text", value_parser = ["text", "json"])]
-	pub log_format: String,
-}
-
-fn parse_class(s: &str) -> Result<ComputeClass, String> {
-	match s.to_ascii_uppercase().as_str() {
-		"S" => Ok(ComputeClass::S),
-		"M" => Ok(ComputeClass::M),
-		"L" => Ok(ComputeClass::L),
-		"XL" => Ok(ComputeClass::XL),
-		_ => Err(format!("`{s}` is not a compute class (S, M, L, XL)")),
-	}
+	#[arg(long, env = "HAVN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+	pub log_format: LogFormat,
+	/// Log filter (tracing `EnvFilter` syntax).
+	#[arg(long, env = "RUST_LOG", default_value = "info")]
+	pub log_filter: String,
 }
 
 /// What every task of the daemon shares.
@@ -112,27 +114,52 @@ pub struct Shared {
 	/// and its latency and energy figures are its own.
 	pub runs: tokio::sync::Semaphore,
 	/// How the lead aggregator's own batches and its pool sweeps stay apart.
-	pub coordination: std::sync::Mutex<attest::Coordination>,
+	pub coordination: std::sync::Mutex<attest::lead::Coordination>,
+	/// The runtime parameters the daemon acts on, re-read whenever a block carries
+	/// `Parameters::Updated` (governance changed one).
+	pub params: std::sync::RwLock<ChainParams>,
+}
+
+impl Shared {
+	/// The runtime parameters as last read.
+	pub fn params(&self) -> ChainParams {
+		match self.params.read() {
+			Ok(p) => *p,
+			Err(poisoned) => *poisoned.into_inner(),
+		}
+	}
+
+	/// One block of the chain's target block time.
+	pub fn block_time(&self) -> Duration {
+		self.params().block_time()
+	}
+
+	/// Re-read the runtime parameters at the best block.
+	pub async fn refresh_params(&self) -> anyhow::Result<()> {
+		let params = ChainParams::at(&self.client.at_best().await?).await?;
+		if let Ok(mut p) = self.params.write() {
+			if *p != params {
+				tracing::info!(?params, "runtime parameters changed");
+			}
+			*p = params;
+		}
+		Ok(())
+	}
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
 	let cli = Cli::parse();
-	init_logs(&cli.log_format);
+	havn_client::logs::init(cli.log_format, &cli.log_filter, false)?;
 	let file = match &cli.config {
 		Some(path) => FileConfig::load(path)?,
 		None => FileConfig::default(),
 	};
 	let config = Config::resolve(file, &cli)?;
-	let signer = match (&config.key.suri, &config.key.keystore) {
-		(Some(suri), _) => keys::signer_from_suri(suri)?,
-		(None, Some(path)) => {
-			let password = std::env::var("HAVN_KEY_PASSWORD")
-				.context("HAVN_KEY_PASSWORD must hold the keystore password")?;
-			keys::signer_from_keystore(path, &password)?
-		}
-		(None, None) => anyhow::bail!("no key configured"),
-	};
+	let signer =
+		KeySource::from_flags(config.key.suri.as_deref(), config.key.keystore.as_deref(), None)?
+			.context("no key configured")?
+			.signer()?;
 	let receipt_key = match &cli.receipt_suri {
 		Some(s) => keys::signer_from_suri(s)?,
 		None => signer.derive([havn_client::subxt_signer::DeriveJunction::hard("receipt")]),
@@ -155,6 +182,7 @@ async fn main() -> anyhow::Result<()> {
 		"havn-exec starting"
 	);
 	let store = ArtifactClient::new(&config.orchestrator);
+	let params = ChainParams::at(&client.at_best().await?).await?;
 	let shared = Arc::new(Shared {
 		config,
 		client,
@@ -165,6 +193,7 @@ async fn main() -> anyhow::Result<()> {
 		http: reqwest::Client::new(),
 		runs: tokio::sync::Semaphore::new(1),
 		coordination: Default::default(),
+		params: std::sync::RwLock::new(params),
 	});
 	let executes = shared.config.roles.contains(&RoleKind::Execute);
 	let attests = shared.config.roles.contains(&RoleKind::Attest);
@@ -174,18 +203,8 @@ async fn main() -> anyhow::Result<()> {
 		execute::heartbeat(&shared).await.context("first heartbeat")?;
 	}
 	if attests {
-		let role = api::runtime_types::havn_primitives::Role::Validator;
-		ensure_role(&shared, role, "a validator").await?;
+		ensure_role(&shared, Role::Validator, "a validator").await?;
 	}
-	let relay_timeout = u64::from(
-		shared
-			.client
-			.online()
-			.at_current_block()
-			.await?
-			.constants()
-			.entry(api::constants().execution_log().relay_timeout())?,
-	);
 	let daemon = Daemon {
 		me: keys::account_of(&shared.signer),
 		shared,
@@ -195,7 +214,6 @@ async fn main() -> anyhow::Result<()> {
 		attests,
 		started: Default::default(),
 		sweeping: Default::default(),
-		relay_timeout,
 	};
 	daemon.run().await
 }
@@ -214,7 +232,6 @@ struct Daemon {
 	/// Set while a lead-aggregator pool sweep (`attest::sweep_pool`) runs: one at a time, so a
 	/// sweep never batches what the previous one is still submitting.
 	sweeping: Arc<std::sync::atomic::AtomicBool>,
-	relay_timeout: u64,
 }
 
 /// Blocks between rescans of the chain for work this daemon should be doing (jobs assigned or
@@ -253,7 +270,9 @@ impl Daemon {
 				}
 			};
 			let number = block.number();
-			if self.executes && number >= last_heartbeat + execute::HEARTBEAT_EVERY {
+			if self.executes
+				&& number >= last_heartbeat + execute::heartbeat_every(&self.shared.params())
+			{
 				last_heartbeat = number;
 				let s = self.shared.clone();
 				tokio::spawn(async move {
@@ -282,7 +301,7 @@ impl Daemon {
 				Ok(b) => return b,
 				Err(e) => {
 					tracing::warn!(error = %e, "cannot resubscribe yet");
-					tokio::time::sleep(Duration::from_secs(3)).await;
+					tokio::time::sleep(self.shared.block_time()).await;
 				}
 			}
 		}
@@ -295,25 +314,28 @@ impl Daemon {
 		unrouted: &mut std::collections::BTreeMap<u64, u64>,
 	) -> anyhow::Result<()> {
 		let events = block.at().await?.events().fetch().await?;
+		if events.find_first::<api::parameters::events::Updated>().is_some() {
+			self.shared.refresh_params().await?;
+		}
+		let relay_timeout = u64::from(self.shared.params().relay_timeout);
 		for ev in events.find::<api::execution_log::events::JobAssigned>() {
 			let ev = ev?;
 			unrouted.remove(&ev.job_id);
-			if self.executes && ev.nodes.0.contains(&self.me) {
+			if self.executes && ev.nodes.contains(&self.me) {
 				self.spawn_execute(ev.job_id);
 			}
 		}
 		if self.executes {
 			for ev in events.find::<api::execution_log::events::JobSubmitted>() {
 				let ev = ev?;
-				let class: ComputeClass = havn_client::convert::recode(&ev.compute_class)?;
-				if class <= self.shared.config.compute_class {
+				if self.shared.config.compute_class.serves(*ev.compute_class) {
 					unrouted.insert(ev.job_id, number);
 				}
 			}
 			// Claim jobs no relay routed within the relay timeout (the orchestrator may be down).
 			let due: Vec<u64> = unrouted
 				.iter()
-				.filter(|(_, at)| number >= **at + self.relay_timeout)
+				.filter(|(_, at)| number >= **at + relay_timeout)
 				.map(|(job_id, _)| *job_id)
 				.collect();
 			for job_id in due {
@@ -324,13 +346,13 @@ impl Daemon {
 		}
 		for ev in events.find::<api::execution_log::events::JobAttesting>() {
 			let ev = ev?;
-			if self.attests && ev.committee.0.contains(&self.me) {
+			if self.attests && ev.committee.contains(&self.me) {
 				self.spawn_attest(ev.job_id, ev.sampled, attest::Stage::Attestation);
 			}
 		}
 		for ev in events.find::<api::execution_log::events::JobChallenged>() {
 			let ev = ev?;
-			if self.attests && ev.committee.0.contains(&self.me) {
+			if self.attests && ev.committee.contains(&self.me) {
 				// Adjudicators always re-execute, and attest directly.
 				self.spawn_attest(ev.job_id, true, attest::Stage::Adjudication);
 			}
@@ -341,7 +363,7 @@ impl Daemon {
 	/// Look for work this daemon owes: assigned jobs without its receipt, committees without
 	/// its verdict.
 	async fn rescan(&self) {
-		match attest::open_work(&self.shared, &self.me).await {
+		match scan::open_work(&self.shared, &self.me).await {
 			Ok(work) => {
 				if self.executes {
 					for job_id in work.to_execute {
@@ -375,8 +397,8 @@ impl Daemon {
 		tokio::spawn(async move {
 			let _done = done;
 			// A hung pool or a stuck extrinsic must not stop the sweeps for good.
-			let limit = Duration::from_millis(attest::FALLBACK_BLOCKS * attest::BLOCK_MS);
-			match tokio::time::timeout(limit, attest::sweep_pool(&s)).await {
+			let limit = s.block_time() * attest::FALLBACK_BLOCKS as u32;
+			match tokio::time::timeout(limit, attest::lead::sweep_pool(&s)).await {
 				Ok(Ok(_)) => {}
 				Ok(Err(e)) => {
 					tracing::warn!(
@@ -442,24 +464,20 @@ impl Daemon {
 /// Make sure the account holds `role`: bond it when `--bond-hai` is set, otherwise wait (polling
 /// every block) until someone bonds it (`havn bond`), so a devnet can start its daemons before
 /// the demo bonds them.
-pub async fn ensure_role(
-	shared: &Shared,
-	role: api::runtime_types::havn_primitives::Role,
-	what: &str,
-) -> anyhow::Result<()> {
+pub async fn ensure_role(shared: &Shared, role: Role, what: &str) -> anyhow::Result<()> {
 	let me = keys::account_of(&shared.signer);
 	let mut announced = false;
 	loop {
 		let standing =
 			shared.client.runtime_call(api::runtime_apis().havn_api().account(me)).await?;
 		match standing.role {
-			Some(r) if codec_eq(&r, &role) => return Ok(()),
+			Some(r) if r == role => return Ok(()),
 			Some(_) => {
 				anyhow::bail!("{} holds another StakeGuard role than {what}", keys::ss58(&me))
 			}
 			None if shared.config.bond_hai > 0 => {
 				let amount = u128::from(shared.config.bond_hai) * havn_primitives::HAI;
-				let call = api::tx().stake_guard().bond(role.clone(), amount);
+				let call = api::tx().stake_guard().bond(Static(role), amount);
 				shared.client.submit(&call, &shared.signer).await?;
 				tracing::info!(hai = shared.config.bond_hai, "bonded as {what}");
 			}
@@ -468,24 +486,8 @@ pub async fn ensure_role(
 					tracing::info!(account = %keys::ss58(&me), "waiting to be bonded as {what}");
 					announced = true;
 				}
-				tokio::time::sleep(Duration::from_secs(3)).await;
+				tokio::time::sleep(shared.block_time()).await;
 			}
 		}
-	}
-}
-
-fn codec_eq<A: havn_client::subxt::ext::codec::Encode>(a: &A, b: &A) -> bool {
-	a.encode() == b.encode()
-}
-
-fn init_logs(format: &str) {
-	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-	let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
-	let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi);
-	if format == "json" {
-		builder.json().init();
-	} else {
-		builder.init();
 	}
 }

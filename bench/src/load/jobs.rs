@@ -1,7 +1,7 @@
 //! The job lifecycles: submit, route, receipts and the lead's attestation batches, as fast as
 //! the protocol and the blocks allow, and the state of the jobs in flight.
 
-use super::*;
+use super::{lag::LagSampler, *};
 
 impl Bench {
 	/// Workload 2: `n` full job lifecycles, closed-loop with `in_flight` jobs open.
@@ -240,8 +240,7 @@ impl Bench {
 			fresh.chunks(per_batch).map(|c| c.to_vec()).chain(again.into_iter().map(|j| vec![j]));
 		for group in groups.collect::<Vec<_>>() {
 			let items: Vec<BatchItem> = group.iter().flat_map(|(_, i)| i.clone()).collect();
-			let call =
-				api::tx().execution_log().submit_attestations(items).unvalidated();
+			let call = api::tx().execution_log().submit_attestations(items).unvalidated();
 			let (xt, sent) = self.sign(&call, &lead).await?;
 			xts.push(xt);
 			for (job_id, _) in group {
@@ -277,24 +276,6 @@ fn runtime_hash(job_id: u64) -> Digest {
 
 fn sp_blake2(bytes: &[u8]) -> [u8; 32] {
 	havn_primitives::manifest::manifest_digest(bytes).0
-}
-
-async fn next_block(
-	blocks: &mut subxt::client::Blocks<HavnConfig>,
-	stall_secs: u64,
-) -> Result<subxt::client::Block<HavnConfig>> {
-	match tokio::time::timeout(Duration::from_secs(stall_secs), blocks.next()).await {
-		Ok(Some(b)) => Ok(b?),
-		Ok(None) => bail!("the node closed the block subscription"),
-		Err(_) => bail!("no new block for {stall_secs} s"),
-	}
-}
-
-/// The extrinsic that last carried a step: its signer and nonce.
-#[derive(Clone, Copy, Debug)]
-pub struct Sent {
-	signer: [u8; 32],
-	nonce: u64,
 }
 
 type BatchItem = (AccountId, Static<Attestation>, MultiSignature);

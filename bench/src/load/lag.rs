@@ -4,14 +4,14 @@
 use super::*;
 
 /// Samples the orchestrator's indexer lag once a second in the background.
-struct LagSampler {
+pub(super) struct LagSampler {
 	rx: tokio::sync::mpsc::UnboundedReceiver<i64>,
 	stop: tokio::sync::oneshot::Sender<()>,
 	task: tokio::task::JoinHandle<()>,
 }
 
 impl LagSampler {
-	fn start(client: &HavnClient, url: String) -> Self {
+	pub(super) fn start(client: &HavnClient, url: String) -> Self {
 		let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
 		let (stop, mut stopped) = tokio::sync::oneshot::channel();
 		let client = client.clone();
@@ -32,7 +32,7 @@ impl LagSampler {
 		Self { rx, stop, task }
 	}
 
-	fn drain(&mut self) -> Vec<i64> {
+	pub(super) fn drain(&mut self) -> Vec<i64> {
 		let mut out = Vec::new();
 		while let Ok(v) = self.rx.try_recv() {
 			out.push(v);
@@ -40,7 +40,7 @@ impl LagSampler {
 		out
 	}
 
-	async fn stop(self) -> Vec<i64> {
+	pub(super) async fn stop(self) -> Vec<i64> {
 		let Self { mut rx, stop, task } = self;
 		let _ = stop.send(());
 		let _ = task.await;

@@ -4,7 +4,6 @@
 mod jobs;
 mod lag;
 
-
 use crate::Args;
 use anyhow::{anyhow, bail, Context, Result};
 use futures::StreamExt;
@@ -407,5 +406,23 @@ impl Bench {
 			}
 		}
 		Ok(run)
+	}
+}
+
+/// The extrinsic that last carried a step: its signer and nonce.
+#[derive(Clone, Copy, Debug)]
+pub struct Sent {
+	signer: [u8; 32],
+	nonce: u64,
+}
+
+async fn next_block(
+	blocks: &mut subxt::client::Blocks<HavnConfig>,
+	stall_secs: u64,
+) -> Result<subxt::client::Block<HavnConfig>> {
+	match tokio::time::timeout(Duration::from_secs(stall_secs), blocks.next()).await {
+		Ok(Some(b)) => Ok(b?),
+		Ok(None) => bail!("the node closed the block subscription"),
+		Err(_) => bail!("no new block for {stall_secs} s"),
 	}
 }

@@ -6,7 +6,6 @@
 //! `havn-exec` daemon does when it starts.
 
 use crate::{
-	amount::{amount_json, display_hai},
 	chain::{self, Chain},
 	cli::{BondArgs, RoleArg},
 	failure::Failure,
@@ -14,19 +13,20 @@ use crate::{
 	Ctx, Report,
 };
 use anyhow::Result;
-use havn_client::{api, convert::recode, keys};
+use havn_client::amount::{amount_json, display_hai};
+use havn_client::{api, keys, Static};
 use havn_primitives::{ComputeClass, Role};
 use serde_json::json;
 
 /// Run `havn bond`.
 pub async fn run(ctx: &Ctx, args: BondArgs) -> Result<Report> {
-	let role = role_of(args.role, args.class.map(ComputeClass::from))?;
+	let role = role_of(args.role, args.class)?;
 	let signer = chain::signer(&ctx.opts)?;
 	let chain = Chain::connect(&ctx.opts).await?;
-	let call = api::tx().stake_guard().bond(recode(&role)?, args.amount);
+	let call = api::tx().stake_guard().bond(Static(role), args.amount);
 	let included = chain.submit(&call, &signer).await?;
 	let bonded: api::stake_guard::events::Bonded = chain::event(&included, "StakeGuard.Bonded")?;
-	let role: Role = recode(&bonded.role)?;
+	let role: Role = *bonded.role;
 	let who = keys::ss58(&bonded.who);
 	Ok(Report::ok(
 		json!({

@@ -15,7 +15,7 @@ use crate::{
 	Ctx, Report,
 };
 use anyhow::Result;
-use havn_client::{api, convert::recode, keys, AccountId};
+use havn_client::{api, keys, AccountId};
 use havn_primitives::{
 	api::{AccountStanding, WorkflowEarnings},
 	Balance, WorkflowId,
@@ -63,8 +63,7 @@ pub async fn run(ctx: &Ctx, args: EarningsArgs) -> Result<Report> {
 
 async fn workflow(ctx: &Ctx, chain: &Chain, id: WorkflowId) -> Result<Report> {
 	let earnings = chain.runtime_call(api::runtime_apis().havn_api().workflow_earnings(id)).await?;
-	let earnings: Option<WorkflowEarnings<Balance>> = recode(&earnings)?;
-	let earnings = earnings.ok_or_else(|| Failure {
+	let earnings: WorkflowEarnings<Balance> = earnings.map(|e| e.0).ok_or_else(|| Failure {
 		code: EXIT_ERROR,
 		message: format!("no workflow {id} on this chain"),
 		details: json!({ "workflow_id": id }),
@@ -89,7 +88,7 @@ async fn workflow(ctx: &Ctx, chain: &Chain, id: WorkflowId) -> Result<Report> {
 
 async fn account(chain: &Chain, who: AccountId) -> Result<Report> {
 	let standing = chain.runtime_call(api::runtime_apis().havn_api().account(who)).await?;
-	let standing: AccountStanding<Balance> = recode(&standing)?;
+	let standing: AccountStanding<Balance> = standing.0;
 	let free = chain.free_balance(&who).await?;
 	Ok(Report::ok(standing_json(&who, &standing, free), standing_text(&who, &standing, free)))
 }

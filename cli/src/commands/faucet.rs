@@ -5,13 +5,13 @@
 //! empty); those refusals, and the same errors at dispatch, are reported in words.
 
 use crate::{
-	amount::{amount_json, display_hai},
 	chain::{self, Chain},
 	cli::FaucetArgs,
 	failure::{Failure, EXIT_ERROR},
 	Ctx, Report,
 };
 use anyhow::Result;
+use havn_client::amount::{amount_json, display_hai};
 use havn_client::{api, keys, ClientError};
 use serde_json::json;
 

@@ -12,16 +12,20 @@
 //! 5. `WorkflowRegistry::publish` and report the id from `WorkflowPublished`.
 
 use crate::{
-	amount::{amount_json, display_hai},
 	chain::{self, Chain},
 	cli::PublishArgs,
 	failure::Failure,
-	render::{class_name, percent},
+	render::percent,
 	Ctx, Report,
 };
 use anyhow::{anyhow, Context as _, Result};
+use havn_client::amount::{amount_json, display_hai};
 use havn_client::{
-	api, artifacts::ArtifactClient, convert::recode, subxt::client::OnlineClientAtBlock, HavnConfig,
+	api::{self, runtime_types::sp_arithmetic::per_things::Permill},
+	artifacts::ArtifactClient,
+	errors::{RuntimeError, WorkflowRegistryError},
+	subxt::client::OnlineClientAtBlock,
+	HavnConfig, Static,
 };
 use havn_primitives::{
 	cid,
@@ -68,7 +72,7 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 		let id = resolve(&at, &dep.workflow, "dependency").await?;
 		let weight = manifest::percent_to_permill("dependencies.weight", dep.weight)
 			.map_err(|e| manifest_failure(&path, &e))?;
-		dependencies.push((id, weight));
+		dependencies.push((id, Permill(weight.deconstruct())));
 	}
 	let parent = match &parsed.parent {
 		Some(r) => Some(resolve(&at, r, "parent").await?),
@@ -76,26 +80,33 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 	};
 
 	let call = api::tx().workflow_registry().publish(
-		recode(&plan.kind)?,
+		Static(plan.kind),
 		plan.hash,
-		recode(&plan.cid.as_bytes().to_vec())?,
-		recode(&parsed.compute_class)?,
+		plan.cid.as_bytes().to_vec(),
+		Static(parsed.compute_class),
 		plan.base_fee,
-		recode(&plan.royalty)?,
-		recode(&dependencies)?,
+		plan.royalty.map(Static),
+		dependencies.clone(),
 		parent,
 	);
-	let included = match chain.submit(&call, &signer).await {
+	let included = match chain.client().submit(&call, &signer).await {
 		Ok(included) => included,
-		Err(e) if format!("{e}").contains("WorkflowRegistry::ManifestAlreadyRegistered") => {
+		Err(e)
+			if matches!(
+				e.module_error(),
+				Some(RuntimeError::WorkflowRegistry(
+					WorkflowRegistryError::ManifestAlreadyRegistered
+				))
+			) =>
+		{
 			// Registered by someone else between the index lookup and inclusion.
 			let at = chain.at_best().await?;
 			match manifest_index(&at, plan.hash).await? {
 				Some(id) => return Ok(already_registered(&plan, &parsed, id)),
-				None => return Err(e),
+				None => return Err(chain.explain(e).await),
 			}
 		}
-		Err(e) => return Err(e),
+		Err(e) => return Err(chain.explain(e).await),
 	};
 	let published: api::workflow_registry::events::WorkflowPublished =
 		chain::event(&included, "WorkflowRegistry.WorkflowPublished")?;
@@ -108,7 +119,7 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 		"dependencies",
 		dependencies
 			.iter()
-			.map(|(id, w)| json!({ "workflow_id": id, "weight_ppm": w.deconstruct() }))
+			.map(|(id, w)| json!({ "workflow_id": id, "weight_ppm": w.0 }))
 			.collect::<Vec<_>>(),
 	);
 	crate::set(&mut json, "parent", parent);
@@ -153,10 +164,10 @@ impl Plan {
 		json!({
 			"name": parsed.name,
 			"version": parsed.version,
-			"kind": kind_name(self.kind),
+			"kind": <&str>::from(self.kind),
 			"manifest_hash": hex_digest(&self.hash),
 			"manifest_cid": self.cid,
-			"compute_class": class_name(parsed.compute_class),
+			"compute_class": <&str>::from(parsed.compute_class),
 			"base_fee": amount_json(self.base_fee),
 			"royalty": self.royalty.map(royalty_json),
 			"dependencies": parsed.dependencies.iter().map(|d| {
@@ -170,10 +181,10 @@ impl Plan {
 
 	fn text(&self, parsed: &Manifest) -> String {
 		let mut out = format!("  name           {} {}\n", parsed.name, parsed.version);
-		out.push_str(&format!("  kind           {}\n", kind_name(self.kind)));
+		out.push_str(&format!("  kind           {}\n", <&str>::from(self.kind)));
 		out.push_str(&format!("  manifest hash  {}\n", hex_digest(&self.hash)));
 		out.push_str(&format!("  manifest CID   {}\n", self.cid));
-		out.push_str(&format!("  compute class  {}\n", class_name(parsed.compute_class)));
+		out.push_str(&format!("  compute class  {}\n", <&str>::from(parsed.compute_class)));
 		out.push_str(&format!("  base fee       {}\n", display_hai(self.base_fee)));
 		let royalty = match self.royalty {
 			Some(r) => format!(
@@ -264,15 +275,6 @@ fn manifest_failure(path: &str, e: &ManifestError) -> anyhow::Error {
 /// `0x` + 64 hex digits.
 fn hex_digest(d: &Digest) -> String {
 	format!("0x{}", hex::encode(d.as_bytes()))
-}
-
-fn kind_name(kind: WorkflowKind) -> &'static str {
-	match kind {
-		WorkflowKind::Workflow => "workflow",
-		WorkflowKind::Model => "model",
-		WorkflowKind::Lora => "lora",
-		WorkflowKind::Prompt => "prompt",
-	}
 }
 
 fn royalty_json(r: RoyaltySplit) -> Value {

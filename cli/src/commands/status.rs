@@ -16,8 +16,7 @@ use crate::{
 	Ctx, Report,
 };
 use anyhow::{Context as _, Result};
-use havn_client::{api, artifacts::ArtifactClient, convert::recode, keys::ss58};
-use havn_primitives::Receipt;
+use havn_client::{api, artifacts::ArtifactClient, keys::ss58};
 use serde_json::{json, Value};
 
 /// Run `havn status`.
@@ -96,7 +95,7 @@ async fn receipts(chain: &Chain, job: &Job) -> Result<Vec<(String, String)>> {
 			.try_fetch(api::storage().execution_log().receipts(), (job.job_id, *node))
 			.await?;
 		let Some(entry) = entry else { continue };
-		let (receipt, _signature): (Receipt, [u8; 64]) = recode(&entry.decode()?)?;
+		let (receipt, _signature) = entry.decode()?;
 		let cid = String::from_utf8(receipt.outputs_cid.to_vec())
 			.context("a receipt's outputs CID is not UTF-8")?;
 		out.push((ss58(node), cid));

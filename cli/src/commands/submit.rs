@@ -12,18 +12,15 @@
 //!    seconds (exit 4).
 
 use crate::{
-	amount::{amount_json, display_hai},
 	chain::{self, Chain},
 	cli::SubmitArgs,
 	failure::{Failure, EXIT_ERROR, EXIT_JOB_FAILED, EXIT_TIMEOUT},
-	render::{
-		class_name, is_final, job_json, phase_name, phase_title, progress_line, quote_error_text,
-		quote_json, Job,
-	},
+	render::{job_json, progress_line, quote_error_text, quote_json, title, Job},
 	Ctx, Report,
 };
 use anyhow::{Context as _, Result};
-use havn_client::{api, artifacts::ArtifactClient, convert::recode};
+use havn_client::amount::{amount_json, display_hai};
+use havn_client::{api, artifacts::ArtifactClient, Static};
 use havn_primitives::{api::JobPhase, manifest::manifest_digest, JobId};
 use serde_json::json;
 use std::{
@@ -44,7 +41,7 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 
 	let workflow = args.workflow_id;
 	let class = match args.class {
-		Some(class) => class.into(),
+		Some(class) => class,
 		None => chain.workflow_class(workflow).await?.ok_or_else(|| Failure {
 			code: EXIT_ERROR,
 			message: format!("no workflow {workflow} on this chain"),
@@ -55,7 +52,7 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 		code: EXIT_ERROR,
 		message: format!(
 			"no fee quote for workflow {workflow} on class {} × {}: {}",
-			class_name(class),
+			<&str>::from(class),
 			args.redundancy,
 			quote_error_text(e)
 		),
@@ -80,8 +77,8 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 	let call = api::tx().execution_log().submit_job(
 		workflow,
 		input_digest,
-		recode(&input_cid.as_bytes().to_vec())?,
-		recode(&class)?,
+		input_cid.as_bytes().to_vec(),
+		Static(class),
 		max_fee,
 		args.redundancy,
 		args.deadline,
@@ -96,7 +93,7 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 		"workflow_id": workflow,
 		"input_cid": input_cid,
 		"input_digest": format!("{input_digest:?}"),
-		"compute_class": class_name(class),
+		"compute_class": <&str>::from(class),
 		"redundancy": args.redundancy,
 		"quote": quote_json(&quote),
 		"fee": amount_json(submitted.fee),
@@ -105,7 +102,7 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 	});
 	let submitted_line = format!(
 		"submitted job {job_id}: workflow {workflow}, class {}, fee {}, expires after block {}",
-		class_name(class),
+		<&str>::from(class),
 		display_hai(submitted.fee),
 		submitted.deadline
 	);
@@ -117,7 +114,7 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 	let spinner = Spinner::new(!ctx.opts.json && std::io::stderr().is_terminal());
 	match follow(ctx, &chain, job_id, Duration::from_secs(args.timeout), spinner).await? {
 		Followed::Final(job) => {
-			crate::set(&mut json, "phase", phase_name(job.phase));
+			crate::set(&mut json, "phase", <&str>::from(job.phase));
 			crate::set(&mut json, "job", job_json(&job));
 			let block = job.timeline.last().map_or(0, |(_, b)| *b);
 			let (code, text) = match job.phase {
@@ -131,7 +128,7 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 					EXIT_JOB_FAILED,
 					format!(
 						"job {job_id} {} in block {block}: the escrow was refunded\n",
-						phase_name(phase)
+						<&str>::from(phase)
 					),
 				),
 			};
@@ -143,12 +140,12 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 				code: EXIT_TIMEOUT,
 				message: format!(
 					"job {job_id} is still {} after {} s (it keeps going on chain: `havn status {job_id}`)",
-					phase_title(phase),
+					title(phase),
 					args.timeout
 				),
 				details: json!({
 					"job_id": job_id,
-					"phase": phase_name(phase),
+					"phase": <&str>::from(phase),
 					"job": job.as_ref().map(job_json),
 				}),
 			}
@@ -183,7 +180,7 @@ async fn follow(
 				ctx.progress(&progress_line(&job, *phase, *block));
 			}
 			printed = job.timeline.len();
-			if is_final(job.phase) {
+			if job.phase.is_closed() {
 				spinner.clear();
 				return Ok(Followed::Final(job));
 			}
@@ -194,7 +191,7 @@ async fn follow(
 			return Ok(Followed::TimedOut(last));
 		}
 		let phase = last.as_ref().map_or(JobPhase::Submitted, |j| j.phase);
-		spinner.tick(&format!("{} · {} s", phase_title(phase), started.elapsed().as_secs()));
+		spinner.tick(&format!("{} · {} s", title(phase), started.elapsed().as_secs()));
 		tokio::time::sleep(POLL).await;
 	}
 }

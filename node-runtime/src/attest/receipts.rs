@@ -1,0 +1,84 @@
+//! Receipt checks: what an attestor verifies of each node's receipt before any verdict.
+//!
+//! A receipt passes when it names the job and its workflow, verifies against the node's
+//! registered receipt key (`StakeGuard::NodeInfo`) over `Receipt::signing_payload(genesis_hash)`,
+//! carries a canonical CID whose outputs are in the artifact store, and its `runtime_hash`
+//! covers those outputs (`havn_primitives::receipt::runtime_hash`).
+
+use crate::{job, Shared};
+use anyhow::{anyhow, Context};
+use havn_client::{api, keys, subxt::utils::AccountId32, subxt_signer::sr25519, ClientError};
+use havn_primitives::{cid, Digest, Receipt};
+
+/// A checked receipt: the receipt, whether it passed, and why not.
+pub struct Checked {
+	/// The receipt as stored on-chain.
+	pub receipt: Receipt,
+	/// Whether every check passed.
+	pub valid: bool,
+	/// The first failed check.
+	pub why: Option<String>,
+}
+
+/// Check `node`'s receipt for the job of `facts` at the best block.
+///
+/// Errors (no verdict yet; the caller retries): the receipt is missing, a chain read failed, or
+/// the artifact store is unreachable or serves wrong bytes (no fault of the node).
+pub async fn check(
+	shared: &Shared,
+	facts: &job::JobFacts,
+	node: &AccountId32,
+	genesis: Digest,
+) -> anyhow::Result<Checked> {
+	let at = shared.client.at_best().await?;
+	let stored = at
+		.storage()
+		.try_fetch(api::storage().execution_log().receipts(), (facts.job_id, *node))
+		.await
+		.map_err(ClientError::subxt)?
+		.ok_or_else(|| anyhow!("no receipt of {} for job {}", keys::ss58(node), facts.job_id))?
+		.decode()
+		.map_err(ClientError::subxt)?;
+	let (receipt, signature) = (stored.0 .0, sr25519::Signature(stored.1));
+	let refuse = |why: String| Checked { receipt: receipt.clone(), valid: false, why: Some(why) };
+	if receipt.job_id != facts.job_id || receipt.workflow_id != facts.workflow_id {
+		return Ok(refuse("receipt names another job or workflow".into()));
+	}
+	let node_info = at
+		.storage()
+		.try_fetch(api::storage().stake_guard().node_info(), (*node,))
+		.await
+		.map_err(ClientError::subxt)?;
+	let Some(node_info) = node_info else {
+		return Ok(refuse("node has no registered receipt key".into()));
+	};
+	let node_info = node_info.decode().map_err(ClientError::subxt)?;
+	let key = sr25519::PublicKey(node_info.receipt_key);
+	if !sr25519::verify(&signature, receipt.signing_payload(genesis), &key) {
+		return Ok(refuse("receipt signature does not verify".into()));
+	}
+	let cid_text = String::from_utf8(receipt.outputs_cid.to_vec()).unwrap_or_default();
+	if let Err(e) = cid::parse(&cid_text) {
+		return Ok(refuse(format!("outputs CID: {e}")));
+	}
+	let outputs = match shared.store.download(&cid_text).await {
+		Ok(bytes) => bytes,
+		// The node never stored what it signed for.
+		Err(ClientError::ArtifactNotFound(_)) => {
+			return Ok(refuse("outputs are not in the artifact store".into()))
+		}
+		// The store is unreachable, failing or serving wrong bytes: that is no fault of the node,
+		// so no verdict yet (the caller retries).
+		Err(e) => return Err(e).context("fetching the outputs"),
+	};
+	let expected = havn_primitives::receipt::runtime_hash(
+		facts.manifest_hash,
+		facts.input_digest,
+		&outputs,
+		havn_executors::EXECUTOR_VERSION,
+	);
+	if expected != receipt.runtime_hash {
+		return Ok(refuse("runtime_hash does not cover the stored outputs".into()));
+	}
+	Ok(Checked { receipt, valid: true, why: None })
+}
