@@ -8,16 +8,13 @@
 //! older their five attestations (batched by a lead), decision, nine payments, settlement and
 //! the reputation updates of their node and validators. Prints p50, p99 and max of the block
 //! writes as a markdown table (appended to `HAVN_BENCH_OUT`); `-- --quick` writes fewer blocks.
-//! Run with `cargo bench -p havn-orchestrator --bench indexer`.
+//! Run with `cargo bench --workspace --bench indexer`.
 
 // A benchmark, not service code: it indexes only into its own fixed fixtures.
 #![allow(clippy::indexing_slicing)]
 
-use havn_orchestrator::{
-	db::Db,
-	model::*,
-	seed::{account, Rng},
-};
+use havn_bench::seed::{account, Rng};
+use havn_orchestrator::{db::Db, model::*};
 use havn_primitives::{ComputeClass, HAI};
 use std::{
 	io::Write,

@@ -16,16 +16,16 @@
 //! - `candidate list`: `node_rows` plus `candidates`, what a round pays once;
 //! - `one-job round`: both, what a job costs when it is the only one in its round.
 //!
-//! Then criterion measures the same operations (`cargo bench -p havn-orchestrator --bench
+//! Then criterion measures the same operations (`cargo bench --workspace --bench
 //! routing`; `-- --quick` for the short mode, which also takes fewer timed samples and seeds a
 //! smaller job history).
 
 use criterion::{BenchmarkId, Criterion};
+use havn_bench::seed::{seed, Population, Rng, SeedConfig};
 use havn_orchestrator::{
 	db::Db,
 	relay,
 	routing::{choose_with, Candidate, Policy},
-	seed::{seed, Population, Rng, SeedConfig},
 };
 use havn_primitives::ComputeClass;
 use std::{

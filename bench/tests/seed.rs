@@ -1,10 +1,24 @@
-//! The benchmark seeder (`havn_orchestrator::seed`): a consistent history that the API serves.
+//! The benchmark seeder (`havn_bench::seed`): a consistent history that the API serves.
 
-use crate::fixtures::*;
-use axum::http::StatusCode;
-use havn_orchestrator::seed::{seed, EventRows, SeedConfig, SeedError, SEED_GENESIS};
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use axum::{
+	body::Body,
+	http::{Request, StatusCode},
+	Router,
+};
+use havn_bench::seed::{seed, EventRows, SeedConfig, SeedError, SEED_GENESIS};
+use havn_orchestrator::{
+	api::{self, AppState},
+	artifacts::ArtifactStore,
+	db::Db,
+	metrics::{ChainStatus, Metrics},
+};
 use sqlx::Row;
 use std::collections::HashMap;
+use std::sync::Arc;
+use tower::ServiceExt;
 
 fn small(events: EventRows) -> SeedConfig {
 	SeedConfig {
@@ -140,4 +154,35 @@ async fn timeline_rows_only_and_deterministic() {
 		digest(sqlx::query(sql).fetch_all(a.pool()).await.unwrap()),
 		digest(sqlx::query(sql).fetch_all(b.pool()).await.unwrap())
 	);
+}
+
+/// A fresh SQLite database in a temporary directory.
+async fn sqlite() -> (tempfile::TempDir, Db) {
+	let dir = tempfile::tempdir().unwrap();
+	let url = format!("sqlite://{}?mode=rwc", dir.path().join("havn.db").display());
+	(dir, Db::connect(&url).await.unwrap())
+}
+
+/// The REST API over `db` (artifacts in `dir`).
+async fn app(dir: &std::path::Path, db: Db, limits: api::ApiLimits) -> (AppState, Router) {
+	let state = AppState {
+		db,
+		artifacts: ArtifactStore::open(dir.join("artifacts")).await.unwrap(),
+		metrics: Arc::new(Metrics::new().unwrap()),
+		status: Arc::new(ChainStatus::new()),
+		chain: Default::default(),
+		limits,
+	};
+	(state.clone(), api::router(state))
+}
+
+/// `GET uri` as JSON.
+async fn get_json(router: &Router, uri: &str) -> (StatusCode, serde_json::Value) {
+	let response =
+		router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+	let status = response.status();
+	let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+	let json = serde_json::from_slice(&body)
+		.unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {}", String::from_utf8_lossy(&body)));
+	(status, json)
 }

@@ -1,6 +1,7 @@
 //! Following the chain: connect (retrying), check the genesis hash against the database, then
 //! run the indexer and (with a relay key) the relay until shutdown; reconnect after failures.
 
+use crate::shutdown::pause;
 use crate::{
 	api::{ChainQueries, ChainSlot},
 	db::{Db, GENESIS_KEY},
@@ -10,7 +11,7 @@ use crate::{
 	views::ChainEarnings,
 };
 use futures::future::BoxFuture;
-use havn_client::{api, HavnClient};
+use havn_client::{api, view::ChainParams, HavnClient};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::watch;
 
@@ -35,8 +36,6 @@ pub struct Follower {
 	pub index_from: u32,
 	/// Poll interval of the finalized head.
 	pub poll: Duration,
-	/// Heartbeat epoch, blocks.
-	pub heartbeat_epoch: u32,
 	/// The relay, if configured.
 	pub relay: Option<RelayConfig>,
 }
@@ -46,17 +45,6 @@ pub fn parse_hash(s: &str) -> anyhow::Result<[u8; 32]> {
 	let bytes = hex::decode(s.strip_prefix("0x").unwrap_or(s))?;
 	<[u8; 32]>::try_from(bytes.as_slice())
 		.map_err(|_| anyhow::anyhow!("expected 32 bytes, got {}", bytes.len()))
-}
-
-/// Sleep for `delay`, or less if shutdown is requested; whether to go on.
-pub async fn pause(delay: Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
-	if *shutdown.borrow() {
-		return false;
-	}
-	tokio::select! {
-		() = tokio::time::sleep(delay) => !*shutdown.borrow(),
-		_ = shutdown.changed() => false,
-	}
 }
 
 /// Follow the chain until shutdown. Fails only on unrecoverable conditions (a database that
@@ -99,6 +87,9 @@ pub async fn follow(f: Follower, mut shutdown: watch::Receiver<bool>) -> anyhow:
 			}
 		}
 		tracing::info!(url = %f.rpc_url, genesis = %format!("0x{}", hex::encode(genesis)), "connected");
+		if let Err(err) = read_params(&client, &f.status).await {
+			tracing::warn!(error = %err, "cannot read the runtime parameters");
+		}
 		f.chain_queries.set(Some(Arc::new(ClientQueries(client.clone()))));
 
 		let (indexed_tx, indexed_rx) = watch::channel(f.status.indexed());
@@ -121,7 +112,6 @@ pub async fn follow(f: Follower, mut shutdown: watch::Receiver<bool>) -> anyhow:
 					f.status.clone(),
 					config.clone(),
 					signer.clone(),
-					f.heartbeat_epoch,
 				);
 				let relaying = relay.run(indexed_rx, shutdown.clone());
 				tokio::select! {
@@ -141,6 +131,13 @@ pub async fn follow(f: Follower, mut shutdown: watch::Receiver<bool>) -> anyhow:
 			return Ok(());
 		}
 	}
+}
+
+/// Read the runtime parameters the orchestrator acts on at the best block into `status`.
+pub async fn read_params(client: &HavnClient, status: &ChainStatus) -> anyhow::Result<()> {
+	let params = ChainParams::at(&client.at_best().await?).await?;
+	status.set_heartbeat_epoch(params.heartbeat_epoch);
+	Ok(())
 }
 
 /// [`ChainQueries`] over a connected client.

@@ -1,16 +1,8 @@
 //! Command-line and environment configuration.
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+pub use havn_client::logs::LogFormat;
 use std::{net::SocketAddr, path::PathBuf};
-
-/// Log output format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-	/// One JSON object per line (structured fields such as `job_id` are keys).
-	Json,
-	/// Human-readable lines.
-	Text,
-}
 
 /// The Havn orchestrator: indexes finalized blocks into SQLite or PostgreSQL, serves the REST
 /// API and the artifact store, pools attestations for the lead aggregator and, with a relay key,
@@ -18,8 +10,13 @@ pub enum LogFormat {
 #[derive(Clone, Debug, Parser)]
 #[command(name = "havn-orchestrator", version, about, long_about = None)]
 pub struct Config {
-	/// WebSocket RPC endpoint of a Havn node.
-	#[arg(long, env = "HAVN_RPC_URL", default_value = "ws://127.0.0.1:9944")]
+	/// WebSocket RPC endpoint of a Havn node (`--rpc-url` is an alias).
+	#[arg(
+		long = "chain",
+		visible_alias = "rpc-url",
+		env = "HAVN_CHAIN",
+		default_value = havn_client::DEFAULT_CHAIN
+	)]
 	pub rpc_url: String,
 
 	/// Address the REST API listens on.
@@ -43,11 +40,6 @@ pub struct Config {
 	/// that a new finalized block is seen within a second).
 	#[arg(long, env = "HAVN_POLL_MS", default_value_t = 1_000)]
 	pub poll_ms: u64,
-
-	/// StakeGuard's heartbeat epoch, in blocks: a node is active (and routable) if it
-	/// heartbeated within the last epoch, quarantined after three missed epochs.
-	#[arg(long, env = "HAVN_HEARTBEAT_EPOCH", default_value_t = 100)]
-	pub heartbeat_epoch: u32,
 
 	/// Largest accepted artifact, in bytes (default 16 MiB).
 	#[arg(long, env = "HAVN_MAX_ARTIFACT_BYTES", default_value_t = 16 * 1024 * 1024)]
@@ -85,7 +77,7 @@ pub struct Config {
 	#[arg(long, env = "HAVN_RELAY_KEYSTORE")]
 	pub relay_keystore: Option<PathBuf>,
 
-	/// Password of `--relay-keystore`.
+	/// Password of `--relay-keystore` (default: `$HAVN_KEY_PASSWORD`).
 	#[arg(long, env = "HAVN_RELAY_PASSWORD", hide_env_values = true)]
 	pub relay_password: Option<String>,
 

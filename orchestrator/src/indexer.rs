@@ -16,8 +16,7 @@ use crate::{
 	metrics::{ChainStatus, Metrics},
 	model::*,
 };
-use havn_client::{api, convert::recode, AccountId, ClientError, HavnClient};
-use havn_primitives::{ComputeClass, Role};
+use havn_client::{api, AccountId, ClientError, HavnClient};
 use std::{
 	collections::HashMap,
 	sync::Arc,
@@ -101,7 +100,7 @@ impl Indexer {
 					}
 				}
 			}
-			if !crate::chain::pause(self.poll, shutdown).await {
+			if !crate::shutdown::pause(self.poll, shutdown).await {
 				return Ok(());
 			}
 		}
@@ -184,8 +183,10 @@ impl Indexer {
 		// Aggregators of batched attestations, by extrinsic.
 		let mut aggregators: HashMap<u32, AccountId> = HashMap::new();
 		let mut decoded = Vec::new();
+		let mut parameters_changed = false;
 		for event in events.iter() {
 			let event = event.map_err(chain)?;
+			parameters_changed |= event.pallet_name() == "Parameters";
 			if !matches!(
 				event.pallet_name(),
 				"WorkflowRegistry"
@@ -217,6 +218,11 @@ impl Indexer {
 				out.push(IndexedEvent { index, event });
 			}
 		}
+		if parameters_changed {
+			// Governance changed a runtime parameter: follow the ones the services act on.
+			let params = havn_client::view::ChainParams::at(&at).await?;
+			self.status.set_heartbeat_epoch(params.heartbeat_epoch);
+		}
 		let validators = if stake_touched {
 			let set = at
 				.storage()
@@ -226,7 +232,7 @@ impl Indexer {
 				.map(|v| v.decode())
 				.transpose()
 				.map_err(chain)?;
-			Some(set.map(|s| s.0.iter().map(ss58).collect()).unwrap_or_default())
+			Some(set.map(|s| s.iter().map(ss58).collect()).unwrap_or_default())
 		} else {
 			None
 		};
@@ -278,7 +284,7 @@ impl Indexer {
 					}
 					W::WorkflowDeprecated { id } => HavnEvent::WorkflowDeprecated { id },
 					W::WorkflowFlagged { id, reason } => {
-						HavnEvent::WorkflowFlagged { id, reason: utf8(&reason.0) }
+						HavnEvent::WorkflowFlagged { id, reason: utf8(&reason) }
 					}
 					W::WorkflowUnflagged { id } => HavnEvent::WorkflowUnflagged { id },
 				}
@@ -287,8 +293,7 @@ impl Indexer {
 				use api::stake_guard::Event as S;
 				match event {
 					S::Bonded { who, role, amount } => {
-						let role: Role = recode(&role)?;
-						let (role, compute_class) = BondRole::from_role(role);
+						let (role, compute_class) = BondRole::from_role(*role);
 						HavnEvent::Bonded {
 							who: ss58(&who),
 							role,
@@ -331,14 +336,11 @@ impl Indexer {
 						HavnEvent::Withdrawn { who: ss58(&who), amount: Planck(amount) }
 					}
 					S::BondClosed { who } => HavnEvent::BondClosed { who: ss58(&who) },
-					S::Slashed { who, reason, amount } => {
-						let reason: havn_primitives::SlashReason = recode(&reason)?;
-						HavnEvent::Slashed {
-							who: ss58(&who),
-							reason: slash_reason(reason),
-							amount: Planck(amount),
-						}
-					}
+					S::Slashed { who, reason, amount } => HavnEvent::Slashed {
+						who: ss58(&who),
+						reason: reason.0.into(),
+						amount: Planck(amount),
+					},
 				}
 			}
 			E::ExecutionLog(event) => {
@@ -358,14 +360,14 @@ impl Indexer {
 							workflow_id,
 							payer: ss58(&payer),
 							fee: Planck(fee),
-							compute_class: recode::<_, ComputeClass>(&compute_class)?,
+							compute_class: *compute_class,
 							deadline,
 							details,
 						}
 					}
 					X::JobAssigned { job_id, nodes, by } => HavnEvent::JobAssigned {
 						job_id,
-						nodes: nodes.0.iter().map(ss58).collect(),
+						nodes: nodes.iter().map(ss58).collect(),
 						by: ss58(&by),
 					},
 					X::JobClaimed { job_id, node } => {
@@ -377,17 +379,16 @@ impl Indexer {
 							job_id,
 							node: ss58(&node),
 							runtime_hash: hex32(runtime_hash.0),
-							outputs_cid: utf8(&outputs_cid.0),
+							outputs_cid: utf8(&outputs_cid),
 							details,
 						}
 					}
 					X::JobAttesting { job_id, committee, sampled } => HavnEvent::JobAttesting {
 						job_id,
-						committee: committee.0.iter().map(ss58).collect(),
+						committee: committee.iter().map(ss58).collect(),
 						sampled,
 					},
 					X::AttestationSubmitted { job_id, validator, verdict } => {
-						let verdict: havn_primitives::Verdict = recode(&verdict)?;
 						let (reexecution_digest, batched_by) = match phase {
 							Phase::ApplyExtrinsic(i) => (
 								ctx.attestation_digest(i, job_id, &validator).await?,
@@ -398,7 +399,7 @@ impl Indexer {
 						HavnEvent::AttestationSubmitted {
 							job_id,
 							validator: ss58(&validator),
-							verdict: verdict_str(verdict),
+							verdict: verdict.0.into(),
 							reexecution_digest,
 							batched_by,
 						}
@@ -415,7 +416,7 @@ impl Indexer {
 						HavnEvent::JobChallenged {
 							job_id,
 							challenger: ss58(&challenger),
-							committee: committee.0.iter().map(ss58).collect(),
+							committee: committee.iter().map(ss58).collect(),
 						}
 					}
 					X::ChallengeUpheld { job_id, challenger } => {
@@ -464,14 +465,11 @@ impl Indexer {
 			E::Reputation(event) => {
 				use api::reputation::Event as R;
 				match event {
-					R::ReputationUpdated { who, outcome, score } => {
-						let outcome: havn_primitives::traits::Outcome = recode(&outcome)?;
-						HavnEvent::ReputationUpdated {
-							who: ss58(&who),
-							outcome: outcome_str(outcome),
-							score_ppm: score.0,
-						}
-					}
+					R::ReputationUpdated { who, outcome, score } => HavnEvent::ReputationUpdated {
+						who: ss58(&who),
+						outcome: outcome.0.into(),
+						score_ppm: score.0,
+					},
 					R::ReputationReset { who } => HavnEvent::ReputationReset { who: ss58(&who) },
 				}
 			}
@@ -511,17 +509,15 @@ impl BlockCtx<'_> {
 			.ok_or_else(|| self.missing(format!("WorkflowRegistry::Workflows({id})")))?
 			.decode()
 			.map_err(chain)?;
-		let kind: havn_primitives::WorkflowKind = recode(&w.kind)?;
-		let royalty: havn_primitives::RoyaltySplit = recode(&w.royalty)?;
 		Ok(WorkflowRecord {
 			owner: ss58(&w.owner),
-			kind: kind_str(kind),
+			kind: w.kind.0.into(),
 			manifest_hash: hex32(w.manifest_hash.0),
-			manifest_uri: utf8(&w.manifest_uri.0),
-			compute_class: recode(&w.compute_class)?,
+			manifest_uri: utf8(&w.manifest_uri),
+			compute_class: *w.compute_class,
 			base_fee: Planck(w.base_fee),
-			royalty: royalty.into(),
-			dependencies: w.dependencies.0.iter().map(|(dep, weight)| (*dep, weight.0)).collect(),
+			royalty: w.royalty.0.into(),
+			dependencies: w.dependencies.iter().map(|(dep, weight)| (*dep, weight.0)).collect(),
 			parent: w.parent,
 			depth: w.depth,
 			version: w.version,
@@ -529,7 +525,7 @@ impl BlockCtx<'_> {
 				w.status,
 				api::runtime_types::pallet_workflow_registry::types::WorkflowStatus::Deprecated
 			),
-			flag: w.flag.as_ref().map(|f| utf8(&f.0)),
+			flag: w.flag.as_ref().map(|f| utf8(f)),
 			deposit: Planck(w.deposit),
 			created_at: w.created_at,
 		})
@@ -545,7 +541,7 @@ impl BlockCtx<'_> {
 			.ok_or_else(|| self.missing(format!("WorkflowRegistry::Versions({id}, {version})")))?
 			.decode()
 			.map_err(chain)?;
-		Ok(utf8(&v.manifest_uri.0))
+		Ok(utf8(&v.manifest_uri))
 	}
 
 	async fn node(
@@ -575,7 +571,7 @@ impl BlockCtx<'_> {
 		Ok(JobDetails {
 			redundancy: job.redundancy,
 			input_digest: hex32(job.input_digest.0),
-			input_uri: utf8(&job.input_uri.0),
+			input_uri: utf8(&job.input_uri),
 		})
 	}
 
@@ -626,7 +622,6 @@ impl BlockCtx<'_> {
 		let attestation = match call {
 			Some(api::Call::ExecutionLog(X::attest { attestation })) => Some(attestation),
 			Some(api::Call::ExecutionLog(X::submit_attestations { batch })) => batch
-				.0
 				.iter()
 				.find(|(v, a, _)| v == validator && a.job_id == job_id)
 				.map(|(_, a, _)| a),
@@ -640,10 +635,10 @@ fn capabilities(
 	c: &api::runtime_types::pallet_stake_guard::types::Capabilities,
 ) -> Result<Capabilities, IndexerError> {
 	Ok(Capabilities {
-		compute_class: recode(&c.compute_class)?,
-		gpu_model: utf8(&c.gpu_model.0),
+		compute_class: *c.compute_class,
+		gpu_model: utf8(&c.gpu_model),
 		vram_gib: c.vram_gib,
-		models: c.models.0.iter().map(|m| utf8(&m.0)).collect(),
+		models: c.models.iter().map(|m| utf8(m)).collect(),
 	})
 }
 
@@ -655,30 +650,6 @@ fn payee_role(role: &api::runtime_types::pallet_payout_router::types::PayeeRole)
 		R::Node => PayeeRole::Node,
 		R::Validator => PayeeRole::Validator,
 		R::Treasury => PayeeRole::Treasury,
-	}
-}
-
-fn slash_reason(reason: havn_primitives::SlashReason) -> &'static str {
-	use havn_primitives::SlashReason::*;
-	match reason {
-		Fraud => "fraud",
-		Downtime => "downtime",
-		Collusion => "collusion",
-		FailedChallenge => "failed_challenge",
-	}
-}
-
-fn outcome_str(outcome: havn_primitives::traits::Outcome) -> &'static str {
-	use havn_primitives::traits::Outcome::*;
-	match outcome {
-		JobFinalized => "job_finalized",
-		JobRejected => "job_rejected",
-		JobExpired => "job_expired",
-		AttestationAgreed => "attestation_agreed",
-		AttestationDisagreed => "attestation_disagreed",
-		DisputeWon => "dispute_won",
-		DisputeLost => "dispute_lost",
-		Quarantined => "quarantined",
 	}
 }
 

@@ -15,8 +15,7 @@
 //! - **Relay** ([`relay`], [`routing`]): with a relay key, bonds as a StakeGuard relay and
 //!   assigns each submitted job to the best eligible execution nodes.
 //!
-//! - **Benchmark data** ([`seed`]): a deterministic synthetic history for the benchmarks
-//!   (`havn-bench-seed`), never used by the service itself.
+//! The benchmark seeder (`havn-bench-seed`) lives in `bench/`, outside the service.
 //!
 //! Storage is SQLite by default and PostgreSQL with a `postgres://` `DATABASE_URL` ([`db`]).
 //! Units throughout: amounts are HAI planck (1 HAI = 10^12 planck, decimal strings in JSON),
@@ -32,11 +31,10 @@ pub mod error;
 pub mod indexer;
 pub mod metrics;
 pub mod model;
-pub mod openapi;
 pub mod pool;
 pub mod relay;
 pub mod routing;
-pub mod seed;
+pub mod shutdown;
 pub mod views;
 
 use anyhow::Context;
@@ -73,7 +71,6 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
 			max_artifact_bytes: config.max_artifact_bytes,
 			max_json_bytes: config.max_json_bytes,
 			request_timeout: Duration::from_millis(config.request_timeout_ms),
-			heartbeat_epoch: config.heartbeat_epoch,
 			follows_chain: !config.no_index,
 			..Default::default()
 		},
@@ -105,7 +102,6 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
 				chain_queries,
 				index_from: config.index_from,
 				poll: Duration::from_millis(config.poll_ms),
-				heartbeat_epoch: config.heartbeat_epoch,
 				relay,
 			},
 			shutdown_rx.clone(),
@@ -149,7 +145,7 @@ async fn follow_database(
 			Ok(_) => {}
 			Err(err) => tracing::warn!(error = %err, "cannot read the indexed height"),
 		}
-		if !chain::pause(poll, &mut shutdown).await {
+		if !shutdown::pause(poll, &mut shutdown).await {
 			return Ok(());
 		}
 	}

@@ -106,6 +106,8 @@ pub struct ChainStatus {
 	indexed: AtomicU64,
 	finalized: AtomicU64,
 	genesis: OnceLock<[u8; 32]>,
+	/// StakeGuard's `HeartbeatEpoch` as the chain last gave it, blocks (0: not known yet).
+	heartbeat_epoch: std::sync::atomic::AtomicU32,
 }
 
 impl Default for ChainStatus {
@@ -121,7 +123,22 @@ impl ChainStatus {
 			indexed: AtomicU64::new(UNKNOWN),
 			finalized: AtomicU64::new(UNKNOWN),
 			genesis: OnceLock::new(),
+			heartbeat_epoch: std::sync::atomic::AtomicU32::new(0),
 		}
+	}
+
+	/// StakeGuard's heartbeat epoch, blocks: as the chain last gave it (the follower reads it
+	/// on connecting and whenever governance changes a parameter), else the runtime's default.
+	pub fn heartbeat_epoch(&self) -> u32 {
+		match self.heartbeat_epoch.load(Ordering::Acquire) {
+			0 => crate::routing::HEARTBEAT_EPOCH,
+			epoch => epoch,
+		}
+	}
+
+	/// Record the chain's heartbeat epoch.
+	pub fn set_heartbeat_epoch(&self, blocks: u32) {
+		self.heartbeat_epoch.store(blocks, Ordering::Release);
 	}
 
 	fn load(cell: &AtomicU64) -> Option<u32> {

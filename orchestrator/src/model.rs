@@ -58,8 +58,9 @@ pub struct IndexedEvent {
 }
 
 /// Role of a bond, as the orchestrator stores it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum BondRole {
 	/// An execution node of a compute class.
 	ExecutionNode,
@@ -72,11 +73,7 @@ pub enum BondRole {
 impl BondRole {
 	/// The stored name.
 	pub fn as_str(self) -> &'static str {
-		match self {
-			Self::ExecutionNode => "execution_node",
-			Self::Validator => "validator",
-			Self::Relay => "relay",
-		}
+		self.into()
 	}
 
 	/// Split a chain role into the stored role and the node's compute class.
@@ -90,8 +87,9 @@ impl BondRole {
 }
 
 /// Who a PayoutRouter payment went to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PayeeRole {
 	/// The workflow's creator.
 	Creator,
@@ -112,73 +110,12 @@ impl PayeeRole {
 
 	/// The stored name.
 	pub fn as_str(self) -> &'static str {
-		match self {
-			Self::Creator => "creator",
-			Self::Upstream => "upstream",
-			Self::Node => "node",
-			Self::Validator => "validator",
-			Self::Treasury => "treasury",
-		}
+		self.into()
 	}
 }
 
-/// A verdict, as stored (`valid` / `invalid`).
-pub fn verdict_str(v: havn_primitives::Verdict) -> &'static str {
-	match v {
-		havn_primitives::Verdict::Valid => "valid",
-		havn_primitives::Verdict::Invalid => "invalid",
-	}
-}
-
-/// A compute class, as stored (`S`, `M`, `L`, `XL`).
-pub fn class_str(c: ComputeClass) -> &'static str {
-	match c {
-		ComputeClass::S => "S",
-		ComputeClass::M => "M",
-		ComputeClass::L => "L",
-		ComputeClass::XL => "XL",
-	}
-}
-
-/// Parse a stored compute class.
-pub fn parse_class(s: &str) -> Option<ComputeClass> {
-	match s {
-		"S" => Some(ComputeClass::S),
-		"M" => Some(ComputeClass::M),
-		"L" => Some(ComputeClass::L),
-		"XL" => Some(ComputeClass::XL),
-		_ => None,
-	}
-}
-
-/// A job phase, as stored (`submitted`, `assigned`, …).
-pub fn phase_str(p: havn_primitives::api::JobPhase) -> &'static str {
-	use havn_primitives::api::JobPhase::*;
-	match p {
-		Submitted => "submitted",
-		Assigned => "assigned",
-		Attesting => "attesting",
-		Finalized => "finalized",
-		Rejected => "rejected",
-		Expired => "expired",
-		Challenged => "challenged",
-	}
-}
-
-/// Every stored job phase name.
-pub const PHASES: [&str; 7] =
-	["submitted", "assigned", "attesting", "finalized", "rejected", "expired", "challenged"];
-
-/// A workflow kind, as stored.
-pub fn kind_str(k: havn_primitives::WorkflowKind) -> &'static str {
-	use havn_primitives::WorkflowKind::*;
-	match k {
-		Workflow => "workflow",
-		Model => "model",
-		Lora => "lora",
-		Prompt => "prompt",
-	}
-}
+/// Every stored job phase name (`JobPhase`'s names).
+pub const PHASES: &[&str] = <havn_primitives::api::JobPhase as strum::VariantNames>::VARIANTS;
 
 /// The five parts of a royalty split, in parts per million.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -12,25 +12,6 @@ use havn_primitives::{Attestation, Digest, JobId, Verdict};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// A verdict in a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum VerdictIn {
-	/// The receipt is right.
-	Valid,
-	/// The receipt is wrong.
-	Invalid,
-}
-
-impl From<VerdictIn> for Verdict {
-	fn from(v: VerdictIn) -> Self {
-		match v {
-			VerdictIn::Valid => Verdict::Valid,
-			VerdictIn::Invalid => Verdict::Invalid,
-		}
-	}
-}
-
 /// `POST /v1/attestations` body.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,7 +21,8 @@ pub struct AttestationRequest {
 	/// The job attested.
 	pub job_id: JobId,
 	/// `valid` or `invalid`.
-	pub verdict: VerdictIn,
+	#[schema(value_type = String, example = "valid")]
+	pub verdict: Verdict,
 	/// For a sampled job: the runtime hash reproduced, 0x-hex (32 bytes).
 	pub reexecution_digest: Option<String>,
 	/// sr25519 signature over the attestation's signing payload, 0x-hex (64 bytes).
@@ -73,7 +55,7 @@ pub fn verify_attestation(
 	let signature = hex_bytes::<64>("signature", &request.signature)?;
 	let attestation = Attestation {
 		job_id: request.job_id,
-		verdict: request.verdict.into(),
+		verdict: request.verdict,
 		reexecution_digest: digest.map(Digest::from),
 	};
 	let payload = attestation.signing_payload(Digest::from(genesis_hash));
@@ -88,7 +70,7 @@ pub fn verify_attestation(
 	Ok(PooledAttestation {
 		job_id: request.job_id,
 		validator: validator.to_string(),
-		verdict: crate::model::verdict_str(attestation.verdict).to_string(),
+		verdict: attestation.verdict.to_string(),
 		reexecution_digest: digest.map(|d| format!("0x{}", hex::encode(d))),
 		signature: format!("0x{}", hex::encode(signature)),
 		received_at_ms,
@@ -112,7 +94,7 @@ mod tests {
 		AttestationRequest {
 			validator: bob.public_key().to_account_id().to_string(),
 			job_id,
-			verdict: VerdictIn::Valid,
+			verdict: Verdict::Valid,
 			reexecution_digest: digest.map(|d| format!("0x{}", hex::encode(d))),
 			signature: format!("0x{}", hex::encode(sig.0)),
 		}
@@ -130,7 +112,7 @@ mod tests {
 		assert!(matches!(verify_attestation(&good, [8; 32], 10), Err(ApiError::InvalidSignature)));
 		// Another verdict, job or digest than signed.
 		let mut flipped = good.clone();
-		flipped.verdict = VerdictIn::Invalid;
+		flipped.verdict = Verdict::Invalid;
 		assert!(matches!(
 			verify_attestation(&flipped, genesis, 10),
 			Err(ApiError::InvalidSignature)

@@ -13,26 +13,24 @@
 //! found ineligible (or, if none is, all of them) sit out one heartbeat epoch.
 
 use crate::{
-	accounts::parse_hai,
 	config::Config,
 	db::{
 		read::{NodeRow, OpenJob},
 		Db,
 	},
 	metrics::{ChainStatus, Metrics},
-	model::parse_class,
 	routing::{choose_with, Candidate, Policy},
 };
 use anyhow::Context;
 use havn_client::{
-	api::{self, runtime_types::bounded_collections::bounded_vec::BoundedVec},
-	convert::recode,
-	keys, AccountId, HavnClient, Signer,
+	api,
+	errors::{ExecutionLogError, RuntimeError},
+	keys::{self, KeySource},
+	AccountId, HavnClient, Signer, Static,
 };
 use havn_primitives::{ComputeClass, ReputationLevel, Role};
 use std::{
 	collections::{HashMap, HashSet},
-	path::PathBuf,
 	sync::Arc,
 };
 use tokio::sync::watch;
@@ -40,15 +38,6 @@ use tokio::sync::watch;
 /// The relay routes only while the index is at most this many blocks behind the finalized
 /// head, so that it never acts on a stale view of the jobs.
 pub const MAX_ROUTING_LAG: u32 = 2;
-
-/// Where the relay key comes from.
-#[derive(Clone)]
-enum KeySource {
-	/// A secret URI.
-	Suri(String),
-	/// A polkadot.js keystore file and its password.
-	Keystore(PathBuf, String),
-}
 
 /// The relay's configuration.
 #[derive(Clone)]
@@ -70,31 +59,30 @@ impl std::fmt::Debug for RelayConfig {
 impl RelayConfig {
 	/// The relay configuration of `config`; `None` without a relay key.
 	pub fn from_config(config: &Config) -> anyhow::Result<Option<Self>> {
-		let key = match (&config.relay_suri, &config.relay_keystore) {
-			(Some(suri), _) => KeySource::Suri(suri.clone()),
-			(None, Some(path)) => {
-				KeySource::Keystore(path.clone(), config.relay_password.clone().unwrap_or_default())
+		let key = KeySource::from_flags(
+			config.relay_suri.as_deref(),
+			config.relay_keystore.as_deref(),
+			config.relay_password.as_deref(),
+		)
+		.context("--relay-keystore")?;
+		let Some(key) = key else {
+			if config.bond_relay.is_some() {
+				anyhow::bail!("--bond-relay needs --relay-suri or --relay-keystore");
 			}
-			(None, None) => {
-				if config.bond_relay.is_some() {
-					anyhow::bail!("--bond-relay needs --relay-suri or --relay-keystore");
-				}
-				return Ok(None);
-			}
+			return Ok(None);
 		};
-		let bond =
-			config.bond_relay.as_deref().map(parse_hai).transpose().context("--bond-relay")?;
+		let bond = config
+			.bond_relay
+			.as_deref()
+			.map(havn_client::amount::parse_amount)
+			.transpose()
+			.context("--bond-relay")?;
 		Ok(Some(Self { key, bond, batch: config.route_batch.max(1) }))
 	}
 
 	/// The relay's signer.
 	pub fn signer(&self) -> anyhow::Result<Signer> {
-		Ok(match &self.key {
-			KeySource::Suri(suri) => keys::signer_from_suri(suri).context("--relay-suri")?,
-			KeySource::Keystore(path, password) => {
-				keys::signer_from_keystore(path, password).context("--relay-keystore")?
-			}
-		})
+		self.key.signer().context("the relay key (--relay-suri or --relay-keystore)")
 	}
 }
 
@@ -127,7 +115,6 @@ impl Relay {
 		status: Arc<ChainStatus>,
 		config: RelayConfig,
 		signer: Signer,
-		heartbeat_epoch: u32,
 	) -> Self {
 		let account = keys::account_of(&signer);
 		Self {
@@ -138,7 +125,7 @@ impl Relay {
 			config,
 			signer,
 			account,
-			policy: Policy { heartbeat_epoch, ..Policy::default() },
+			policy: Policy::default(),
 			cooldown: HashMap::new(),
 			in_flight: HashMap::new(),
 			waiting_for_bond: false,
@@ -185,16 +172,12 @@ impl Relay {
 				tracing::info!(relay = %self.account, "relay account already bonded");
 			}
 			Ok(_) => {
-				let role = match recode(&Role::Relay) {
-					Ok(role) => role,
-					Err(err) => {
-						tracing::error!(error = %err, "cannot encode the relay role");
-						return;
-					}
-				};
 				match self
 					.client
-					.submit(&api::tx().stake_guard().bond(role, amount), &self.signer)
+					.submit(
+						&api::tx().stake_guard().bond(Static(Role::Relay), amount),
+						&self.signer,
+					)
 					.await
 				{
 					Ok(_) => {
@@ -264,10 +247,11 @@ impl Relay {
 		candidates: &mut [Candidate<String>],
 	) -> bool {
 		let job_id = job.id;
-		let Some(class) = parse_class(&job.compute_class) else {
+		let Ok(class) = job.compute_class.parse::<ComputeClass>() else {
 			tracing::error!(job_id, class = %job.compute_class, "unknown compute class");
 			return true;
 		};
+		self.policy.heartbeat_epoch = self.status.heartbeat_epoch();
 		let nodes = choose_with(&self.policy, candidates, class, job.redundancy, now);
 		if nodes.is_empty() {
 			self.metrics.routing_decisions.with_label_values(&["no_candidates"]).inc();
@@ -290,7 +274,7 @@ impl Relay {
 					return true;
 				}
 			};
-		let call = api::tx().execution_log().assign(job_id, BoundedVec(accounts.clone()));
+		let call = api::tx().execution_log().assign(job_id, accounts.clone());
 		match self.client.submit(&call, &self.signer).await {
 			Ok(_) => {
 				self.metrics.routing_decisions.with_label_values(&["assigned"]).inc();
@@ -301,8 +285,8 @@ impl Relay {
 				self.in_flight.insert(job_id, nodes);
 				true
 			}
-			Err(err) => match err.dispatch_error() {
-				Some(e) if e.ends_with("NodeNotEligible") => {
+			Err(err) => match err.module_error() {
+				Some(RuntimeError::ExecutionLog(ExecutionLogError::NodeNotEligible)) => {
 					self.metrics.routing_decisions.with_label_values(&["rejected"]).inc();
 					tracing::warn!(job_id, nodes = ?nodes, "assignment refused: a node is not eligible");
 					let cooled = self.cool_down(&accounts, &nodes, class, now).await;
@@ -311,12 +295,15 @@ impl Relay {
 					}
 					true
 				}
-				Some(e) if e.ends_with("BadPhase") || e.ends_with("JobPartiallyClaimed") => {
-					tracing::info!(job_id, reason = e, "job no longer open for assignment");
+				Some(RuntimeError::ExecutionLog(
+					ExecutionLogError::BadPhase | ExecutionLogError::JobPartiallyClaimed,
+				)) => {
+					let reason = err.dispatch_error().unwrap_or_default();
+					tracing::info!(job_id, reason, "job no longer open for assignment");
 					self.in_flight.insert(job_id, Vec::new());
 					true
 				}
-				Some(e) if e.ends_with("NotRelay") => {
+				Some(RuntimeError::ExecutionLog(ExecutionLogError::NotRelay)) => {
 					self.metrics.routing_decisions.with_label_values(&["failed"]).inc();
 					tracing::error!(job_id, relay = %self.account,
 						"the relay account is not bonded as a relay (use --bond-relay)");
@@ -346,11 +333,9 @@ impl Relay {
 				self.client.runtime_call(api::runtime_apis().havn_api().account(*account)).await;
 			let eligible = match standing {
 				Ok(standing) => {
-					let role: Option<Role> = standing.role.as_ref().and_then(|r| recode(r).ok());
-					let level: Option<ReputationLevel> = recode(&standing.level).ok();
-					matches!(role, Some(Role::ExecutionNode(c)) if c.serves(class))
+					matches!(standing.role, Some(Role::ExecutionNode(c)) if c.serves(class))
 						&& !standing.quarantined
-						&& level.is_some_and(|l| l > ReputationLevel::Untrusted)
+						&& standing.level > ReputationLevel::Untrusted
 				}
 				Err(err) => {
 					tracing::warn!(node = %node, error = %err, "cannot read the node's standing");
@@ -388,7 +373,7 @@ pub fn candidates(
 	}
 	rows.into_iter()
 		.filter_map(|row| {
-			let class = parse_class(row.compute_class.as_deref()?)?;
+			let class = row.compute_class.as_deref()?.parse().ok()?;
 			Some(Candidate {
 				quarantined: cooldown.get(&row.account).is_some_and(|u| *u > now),
 				load: row

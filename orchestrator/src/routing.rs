@@ -12,7 +12,8 @@
 use havn_primitives::{BlockNumber, ComputeClass};
 use std::cmp::Ordering;
 
-/// Blocks per heartbeat epoch (StakeGuard's default `HeartbeatEpoch`).
+/// Blocks per heartbeat epoch until the chain has been read (StakeGuard's default
+/// `HeartbeatEpoch`; the live value is `ChainStatus::heartbeat_epoch`).
 pub const HEARTBEAT_EPOCH: BlockNumber = 100;
 /// Score taken off per open job, ppm of reputation (10%).
 pub const LOAD_PENALTY_PPM: u32 = 100_000;

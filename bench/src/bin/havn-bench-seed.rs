@@ -1,5 +1,5 @@
 //! `havn-bench-seed`: a benchmarking tool that fills a fresh orchestrator database with a
-//! deterministic synthetic history (see `havn_orchestrator::seed`), and optionally writes
+//! deterministic synthetic history (see `havn_bench::seed`), and optionally writes
 //! files of request URLs over it for a load generator (`scripts/bench-api.sh`).
 //!
 //! ```sh
@@ -9,10 +9,8 @@
 
 use anyhow::Context;
 use clap::Parser;
-use havn_orchestrator::{
-	db::Db,
-	seed::{seed, EventRows, Population, Rng, SeedConfig},
-};
+use havn_bench::seed::{seed, EventRows, Population, Rng, SeedConfig};
+use havn_orchestrator::db::Db;
 use std::{io::Write, path::PathBuf};
 
 /// Fill a fresh orchestrator database with a synthetic history, for benchmarks only.

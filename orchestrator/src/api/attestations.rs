@@ -11,6 +11,7 @@ use crate::{
 	views::{PendingAttestations, PooledAttestation},
 };
 use axum::{extract::State, http::StatusCode, Json};
+use havn_primitives::api::JobPhase;
 use serde::Deserialize;
 
 /// Add a signed attestation to the pool.
@@ -42,9 +43,10 @@ pub async fn submit(
 	let genesis = state.status.genesis().ok_or(ApiError::ChainUnavailable)?;
 	let row = verify_attestation(&request, genesis, now_ms())?;
 	if let Some((phase, committee)) = state.db.job_phase(row.job_id).await? {
-		match phase.as_str() {
-			"finalized" | "rejected" | "expired" => return Err(ApiError::JobClosed(row.job_id)),
-			"attesting" | "challenged" if !committee.contains(&row.validator) => {
+		let phase = phase.parse::<JobPhase>().ok();
+		match phase {
+			Some(p) if p.is_closed() => return Err(ApiError::JobClosed(row.job_id)),
+			Some(p) if p.takes_verdicts() && !committee.contains(&row.validator) => {
 				return Err(ApiError::NotInCommittee {
 					job_id: row.job_id,
 					validator: row.validator,

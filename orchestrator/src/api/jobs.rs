@@ -12,6 +12,7 @@ use crate::{
 	views::{JobDetail, JobPage},
 };
 use axum::{extract::State, Json};
+use havn_primitives::api::JobPhase;
 use serde::Deserialize;
 
 /// Filters and page of `GET /v1/jobs`.
@@ -54,7 +55,7 @@ pub async fn list(
 		.phase
 		.as_deref()
 		.map(|p| {
-			PHASES.iter().copied().find(|known| *known == p).ok_or_else(|| {
+			p.parse::<JobPhase>().map(<&str>::from).map_err(|_| {
 				ApiError::InvalidQuery(format!("unknown phase `{p}`; one of {}", PHASES.join(", ")))
 			})
 		})

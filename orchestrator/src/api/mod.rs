@@ -11,6 +11,7 @@ pub mod attestations;
 pub mod extract;
 pub mod jobs;
 pub mod network;
+pub mod openapi;
 pub mod workflows;
 
 use crate::{
@@ -87,8 +88,6 @@ pub struct ApiLimits {
 	pub request_timeout: Duration,
 	/// Timeout of one live chain query (the answer goes without it).
 	pub chain_query_timeout: Duration,
-	/// StakeGuard's heartbeat epoch, blocks.
-	pub heartbeat_epoch: u32,
 	/// Whether the service follows a chain (`false` with `--no-index`: `/health` does not
 	/// report the absent chain connection as `degraded`).
 	pub follows_chain: bool,
@@ -101,7 +100,6 @@ impl Default for ApiLimits {
 			max_json_bytes: 64 * 1024,
 			request_timeout: Duration::from_secs(30),
 			chain_query_timeout: Duration::from_secs(2),
-			heartbeat_epoch: crate::routing::HEARTBEAT_EPOCH,
 			follows_chain: true,
 		}
 	}
@@ -174,7 +172,7 @@ pub fn router(state: AppState) -> Router {
 		.route("/v1/attestations/pending", get(attestations::pending))
 		.route("/health", get(network::health))
 		.route("/metrics", get(network::metrics))
-		.route("/openapi.json", get(crate::openapi::serve))
+		.route("/openapi.json", get(openapi::serve))
 		.fallback(not_found)
 		.method_not_allowed_fallback(method_not_allowed)
 		.layer(DefaultBodyLimit::max(limits.max_json_bytes))

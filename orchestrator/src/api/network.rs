@@ -30,7 +30,7 @@ pub async fn nodes(
 	let page = paginate(query.limit, query.offset)?;
 	let (items, total) = state
 		.db
-		.nodes(state.status.indexed(), state.limits.heartbeat_epoch, page.limit, page.offset)
+		.nodes(state.status.indexed(), state.status.heartbeat_epoch(), page.limit, page.offset)
 		.await?;
 	Ok(Json(NodePage { items, total, limit: page.limit, offset: page.offset }))
 }
@@ -68,7 +68,7 @@ pub async fn dashboard(State(state): State<AppState>) -> Result<Json<Dashboard>,
 			.db
 			.dashboard(
 				state.status.indexed(),
-				state.limits.heartbeat_epoch,
+				state.status.heartbeat_epoch(),
 				state.status.finalized(),
 			)
 			.await?,

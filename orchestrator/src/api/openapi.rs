@@ -1,6 +1,7 @@
 //! The OpenAPI document of the REST API, served on `/openapi.json`.
 
-use crate::{api, error, model, pool, views};
+use super::{artifacts, attestations, jobs, network, workflows};
+use crate::{error, model, pool, views};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -14,19 +15,19 @@ use utoipa::OpenApi;
 			strings (1 HAI = 10^12 planck); blocks are block numbers; scores are ppm."
 	),
 	paths(
-		api::workflows::list,
-		api::workflows::detail,
-		api::jobs::list,
-		api::jobs::detail,
-		api::network::nodes,
-		api::network::validators,
-		api::network::dashboard,
-		api::network::health,
-		api::network::metrics,
-		api::artifacts::upload,
-		api::artifacts::download,
-		api::attestations::submit,
-		api::attestations::pending,
+		workflows::list,
+		workflows::detail,
+		jobs::list,
+		jobs::detail,
+		network::nodes,
+		network::validators,
+		network::dashboard,
+		network::health,
+		network::metrics,
+		artifacts::upload,
+		artifacts::download,
+		attestations::submit,
+		attestations::pending,
 	),
 	components(schemas(
 		error::ErrorBody,
@@ -35,7 +36,6 @@ use utoipa::OpenApi;
 		model::Capabilities,
 		model::GpuMetrics,
 		pool::AttestationRequest,
-		pool::VerdictIn,
 		views::WorkflowSummary,
 		views::WorkflowPage,
 		views::WorkflowDetail,

@@ -12,7 +12,7 @@ use super::{
 	aggregates::{self as agg, phase_of, Deltas},
 	int, last_indexed_in, planck, set_state_in, Db, DbError, LAST_INDEXED_KEY,
 };
-use crate::model::{class_str, BlockData, HavnEvent, IndexedEvent, Planck};
+use crate::model::{BlockData, HavnEvent, IndexedEvent, Planck};
 use sqlx::{AnyConnection, Row};
 
 /// What [`Db::apply_block`] did.
@@ -120,7 +120,7 @@ async fn apply_event(
 			.bind(record.kind)
 			.bind(record.manifest_hash.clone())
 			.bind(record.manifest_uri.clone())
-			.bind(class_str(record.compute_class))
+			.bind(<&str>::from(record.compute_class))
 			.bind(record.base_fee.to_string())
 			.bind(serde_json::to_string(&record.royalty)?)
 			.bind(record.parent.map(int).transpose()?)
@@ -225,7 +225,7 @@ async fn apply_event(
 			)
 			.bind(who.clone())
 			.bind(role.as_str())
-			.bind(compute_class.map(class_str))
+			.bind(compute_class.map(<&str>::from))
 			.bind(amount.to_string())
 			.bind(b)
 			.execute(&mut *conn)
@@ -310,7 +310,7 @@ async fn apply_event(
 			.bind(int(*workflow_id)?)
 			.bind(payer.clone())
 			.bind(fee.to_string())
-			.bind(class_str(*compute_class))
+			.bind(<&str>::from(*compute_class))
 			.bind(i64::from(details.redundancy))
 			.bind(details.input_digest.clone())
 			.bind(details.input_uri.clone())

@@ -7,11 +7,7 @@
 //! show every step.
 
 use clap::Parser;
-use havn_client::{
-	api::{self, runtime_types::bounded_collections::bounded_vec::BoundedVec},
-	convert::recode,
-	keys, HavnClient, Signer,
-};
+use havn_client::{api, keys, HavnClient, Signer, Static};
 use havn_orchestrator::{
 	api::ChainSlot,
 	chain::{follow, Follower},
@@ -74,29 +70,27 @@ async fn live_relay_assigns_and_indexer_follows() {
 			chain_queries: Arc::new(ChainSlot::default()),
 			index_from: head + 1,
 			poll: Duration::from_millis(500),
-			heartbeat_epoch: 100,
 			relay: RelayConfig::from_config(&config).unwrap(),
 		},
 		stopped,
 	));
 
 	// An execution node of class S with a receipt key, heartbeating.
-	let class: api::runtime_types::havn_primitives::ComputeClass =
-		recode(&ComputeClass::S).unwrap();
+	let class = Static(ComputeClass::S);
 	client
 		.submit(
 			&api::tx()
 				.stake_guard()
-				.bond(recode(&Role::ExecutionNode(ComputeClass::S)).unwrap(), 2_000 * HAI),
+				.bond(Static(Role::ExecutionNode(ComputeClass::S)), 2_000 * HAI),
 			&node,
 		)
 		.await
 		.unwrap();
 	let capabilities = api::runtime_types::pallet_stake_guard::types::Capabilities {
 		compute_class: class.clone(),
-		gpu_model: BoundedVec(Vec::new()),
+		gpu_model: Vec::new(),
 		vram_gib: 0,
-		models: BoundedVec(Vec::new()),
+		models: Vec::new(),
 	};
 	client
 		.submit(
@@ -113,13 +107,13 @@ async fn live_relay_assigns_and_indexer_follows() {
 	let published = client
 		.submit(
 			&api::tx().workflow_registry().publish(
-				recode(&WorkflowKind::Workflow).unwrap(),
+				Static(WorkflowKind::Workflow),
 				H256(manifest),
-				BoundedVec(b"ipfs://orchestrator-test".to_vec()),
+				b"ipfs://orchestrator-test".to_vec(),
 				class.clone(),
 				HAI,
 				None,
-				BoundedVec(Vec::new()),
+				Vec::new(),
 				None,
 			),
 			&dev::alice(),
@@ -137,7 +131,7 @@ async fn live_relay_assigns_and_indexer_follows() {
 			&api::tx().execution_log().submit_job(
 				workflow_id,
 				H256([7; 32]),
-				BoundedVec(b"ipfs://input".to_vec()),
+				b"ipfs://input".to_vec(),
 				class,
 				10 * HAI,
 				1,

@@ -1,5 +1,5 @@
 //! Integration tests of the orchestrator (one binary): REST over SQLite, the artifact store,
-//! the attestation pool, exactly-once indexing, the benchmark seeder and, with
+//! the attestation pool, exactly-once indexing and, with
 //! `HAVN_TEST_POSTGRES_URL`, PostgreSQL.
 
 // Test helpers live outside `#[test]` functions, where clippy's test exemptions do not reach.
@@ -13,4 +13,3 @@ mod indexer_db;
 mod live;
 mod pool;
 mod postgres;
-mod seed;
