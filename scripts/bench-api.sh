@@ -47,9 +47,9 @@ echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(unam
 echo "mode: $mode ($jobs jobs, $rate req/s for $duration; $profile build)"
 
 if [[ $profile == release ]]; then
-  cargo build --release --locked -p havn-orchestrator --bins
+  cargo build --release --locked -p havn-orchestrator -p havn-bench --bins
 else
-  cargo build --locked -p havn-orchestrator --bins
+  bash scripts/build.sh
 fi
 bin="$CARGO_TARGET_DIR/$profile"
 

@@ -42,12 +42,11 @@ if [[ "${HAVN_BENCH_NODE:-}" == debug ]]; then
 fi
 
 if [[ "${HAVN_SKIP_BUILD:-0}" != 1 ]]; then
-  if [[ $build == debug ]]; then
-    cargo build --locked -p havn-node
-  else
+  # The debug binaries are the workspace build's (scripts/build.sh): no build of its own.
+  bash scripts/build.sh
+  if [[ $build == release ]]; then
     CARGO_TARGET_DIR="$release_dir" cargo build --locked --release -p havn-node
   fi
-  cargo build --locked -p havn-bench -p havn-orchestrator
 fi
 
 rm -rf "$dir"
@@ -63,13 +62,13 @@ trap cleanup EXIT
   --no-prometheus --no-telemetry --pool-limit 200000 --pool-kbytes 2000000 \
   --rpc-max-connections 1000 >"$dir/node.log" 2>&1 &
 pids+=($!)
-"$CARGO_TARGET_DIR/debug/havn-orchestrator" --rpc-url "ws://127.0.0.1:$rpc_port" \
+"$CARGO_TARGET_DIR/debug/havn-orchestrator" --chain "ws://127.0.0.1:$rpc_port" \
   --listen "127.0.0.1:$api_port" --data-dir "$dir/orchestrator" >"$dir/orchestrator.log" 2>&1 &
 pids+=($!)
 
 machine="$(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m)"
 label="($build havn-node, N=$n jobs / $transfers transfers, $machine, $(date -u +%Y-%m-%dT%H:%MZ))"
-"$CARGO_TARGET_DIR/debug/havn-bench-chain" --rpc-url "ws://127.0.0.1:$rpc_port" \
+"$CARGO_TARGET_DIR/debug/havn-bench-chain" --chain "ws://127.0.0.1:$rpc_port" \
   --jobs "$n" --transfers "$transfers" --in-flight "$in_flight" --latency-jobs "$light" \
   --indexer-metrics "http://127.0.0.1:$api_port/metrics" \
   --json-out "$dir/figures.json" --label "$label" 2>"$dir/bench.log" | tee "$dir/table.md"

@@ -64,8 +64,11 @@ json.dump({
 PY
 
 step "python venv"
-# --- Python side: sentence-transformers and torch (CPU use) in a venv, once.
-if ! "$venv/bin/python" -c 'import sentence_transformers, torch' 2>/dev/null; then
+# --- Python side: sentence-transformers and torch (CPU use) in a venv, once. The quick mode
+# checks Havn's own paths only and installs no torch (several GB).
+if ((quick)); then
+  echo "quick mode: no sentence-transformers comparison (full mode only)"
+elif ! "$venv/bin/python" -c 'import sentence_transformers, torch' 2>/dev/null; then
   echo "bench-executors: creating $venv (sentence-transformers, torch; several GB)"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --no-cache-dir sentence-transformers torch
@@ -73,14 +76,14 @@ if ! "$venv/bin/python" -c 'import sentence_transformers, torch' 2>/dev/null; th
   # (about 1.3 GB; the venv keeps about 4.5 GB).
   "$venv/bin/pip" uninstall --quiet -y triton nvidia-cusolver nvidia-nvtx nvidia-cuda-cccl
 fi
-"$venv/bin/python" -c 'import torch; assert torch.ones(2).sum().item() == 2.0'
+((quick)) || "$venv/bin/python" -c 'import torch; assert torch.ones(2).sum().item() == 2.0'
 
 step "builds, models, corpus"
 # --- Builds, models, corpus.
 bash scripts/fetch-models.sh >/dev/null
 if [[ "${HAVN_SKIP_BUILD:-0}" != 1 ]]; then
-  cargo build --locked -p havn-node -p havn-orchestrator -p havn-cli -p havn-exec
-  cargo build --locked -p havn-executors --example bench_executors
+  # Binaries and the bench_executors example are the workspace build's (scripts/build.sh).
+  bash scripts/build.sh
   if [[ "${HAVN_BENCH_RELEASE:-0}" == 1 ]]; then
     cargo build --locked --release -p havn-executors --example bench_executors
   fi
@@ -109,6 +112,7 @@ for job_size in "${job_sizes[@]}"; do
       "$ex" embed workflows/text-embedding.json "$results/texts.txt" "$job_size" \
         "$results/havn-$job_size.f32" | tee -a "$results/embed.jsonl"
     done
+    ((quick)) && continue
     "$venv/bin/python" scripts/bench_executors.py st "$results/texts.txt" "$job_size" \
       models/all-MiniLM-L6-v2 "$results/havn-$job_size.f32" "$results/st-$job_size-$r.json" \
       2>>"$results/st.log" | tee -a "$results/st.jsonl" ||

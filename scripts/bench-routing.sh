@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Routing latency at 10,000 execution nodes (docs/performance.md): the relay's real path over a
-# seeded SQLite index (orchestrator/benches/routing.rs). Prints p50, p99 and max of individually
+# seeded SQLite index (bench/benches/routing.rs). Prints p50, p99 and max of individually
 # timed decisions, candidate-list builds and one-job rounds as a markdown table (appended to
 # $HAVN_BENCH_OUT when set), then criterion's means. Then the indexer's side of the same
 # database: how long writing one block as busy as the chain benchmark's takes
-# (orchestrator/benches/indexer.rs), the database part of the indexer's lag.
+# (bench/benches/indexer.rs), the database part of the indexer's lag.
 #
 #   scripts/bench-routing.sh            200,000 jobs of history, 10,000 timed decisions; 40 blocks
 #   scripts/bench-routing.sh --quick    20,000 jobs, 2,000 decisions, criterion --quick; 8 blocks;
@@ -25,5 +25,5 @@ if [[ "${1:-}" == "--quick" ]]; then
   export CRITERION_HOME="$CARGO_TARGET_DIR/criterion-quick"
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m); $(date -u '+%Y-%m-%d %H:%M UTC')"
-cargo bench --locked ${profile[@]+"${profile[@]}"} -p havn-orchestrator --bench routing -- ${args[@]+"${args[@]}"}
-cargo bench --locked ${profile[@]+"${profile[@]}"} -p havn-orchestrator --bench indexer -- ${args[@]+"${args[@]}"}
+cargo bench --locked ${profile[@]+"${profile[@]}"} --workspace --bench routing -- ${args[@]+"${args[@]}"}
+cargo bench --locked ${profile[@]+"${profile[@]}"} --workspace --bench indexer -- ${args[@]+"${args[@]}"}

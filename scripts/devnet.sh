@@ -47,7 +47,7 @@ mkdir -p "$dir/logs" "$dir/pids" "$dir/orchestrator"
 
 if [[ "${HAVN_SKIP_BUILD:-0}" != 1 ]]; then
   bash scripts/setup.sh
-  cargo build --locked --workspace
+  bash scripts/build.sh
 fi
 bash scripts/fetch-models.sh
 
@@ -87,7 +87,7 @@ if ! "$bin/havn" --chain "$chain" --orchestrator "$api" --suri //Alice dev set-p
   exit 1
 fi
 
-start orchestrator "$bin/havn-orchestrator" --rpc-url "$chain" --listen "127.0.0.1:$api_port" \
+start orchestrator "$bin/havn-orchestrator" --chain "$chain" --listen "127.0.0.1:$api_port" \
   --data-dir "$dir/orchestrator" --relay-suri //Eve --poll-ms 1000
 wait_for "havn-orchestrator" 120 curl -sf "$api/health"
 echo "havn-orchestrator: $api"

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  cargo build --locked -p havn-node
+  bash scripts/build.sh
 fi
 node="$CARGO_TARGET_DIR/debug/havn-node"
 port="${METADATA_RPC_PORT:-19944}"
