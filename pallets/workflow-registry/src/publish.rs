@@ -1,0 +1,113 @@
+//! Publishing: the checks and writes of `publish`, dependency rules included.
+
+use crate::{
+	BalanceOf, Config, DependenciesOf, Error, ManifestIndex, ManifestUriOf, NextWorkflowId, Pallet,
+	VersionRecord, Versions, Workflow, WorkflowOf, WorkflowStatus, Workflows,
+};
+use alloc::vec::Vec;
+use frame_support::pallet_prelude::*;
+use havn_primitives::{ComputeClass, Digest, RoyaltySplit, WorkflowId, WorkflowKind};
+use sp_runtime::{ArithmeticError, Permill};
+
+impl<T: Config> Pallet<T> {
+	/// Every check of [`Pallet::publish`]. Returns the new id and the record to store.
+	pub(crate) fn ensure_can_publish(
+		who: &T::AccountId,
+		kind: WorkflowKind,
+		manifest_hash: Digest,
+		manifest_uri: ManifestUriOf<T>,
+		compute_class: ComputeClass,
+		base_fee: BalanceOf<T>,
+		royalty: Option<RoyaltySplit>,
+		dependencies: DependenciesOf<T>,
+		parent: Option<WorkflowId>,
+	) -> Result<(WorkflowId, WorkflowOf<T>), DispatchError> {
+		ensure!(!manifest_uri.is_empty(), Error::<T>::ManifestUriEmpty);
+		let royalty = royalty.unwrap_or_else(T::DefaultRoyalty::get);
+		ensure!(royalty.is_valid(), Error::<T>::RoyaltyNotHundredPercent);
+		Self::ensure_valid_dependencies(&dependencies)?;
+
+		let depth = match parent {
+			None => 0,
+			Some(p) => {
+				let parent_wf = Workflows::<T>::get(p).ok_or(Error::<T>::UnknownParent)?;
+				ensure!(parent_wf.depth < T::MaxLineageDepth::get(), Error::<T>::LineageTooDeep);
+				parent_wf.depth.checked_add(1).ok_or(ArithmeticError::Overflow)?
+			}
+		};
+
+		if let Some(registrant) = ManifestIndex::<T>::get(manifest_hash) {
+			ensure!(parent == Some(registrant), Error::<T>::ManifestAlreadyRegistered);
+		}
+
+		let id = NextWorkflowId::<T>::get();
+		// The next id must exist too, so that `NextWorkflowId` can be bumped.
+		id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+
+		let uri_bytes = manifest_uri.len() as u32;
+		let deposit = Self::deposit_for(uri_bytes);
+		Self::ensure_can_hold(who, deposit).map_err(|_| Error::<T>::InsufficientDeposit)?;
+
+		let workflow = Workflow {
+			owner: who.clone(),
+			kind,
+			manifest_hash,
+			manifest_uri,
+			compute_class,
+			base_fee,
+			royalty,
+			dependencies,
+			parent,
+			depth,
+			version: 1,
+			status: WorkflowStatus::Active,
+			flag: None,
+			uri_bytes,
+			deposit,
+			created_at: frame_system::Pallet::<T>::block_number(),
+		};
+		Ok((id, workflow))
+	}
+
+	/// Dependencies exist, are active and unflagged, are distinct, and (when any) their weights
+	/// sum to exactly 100%.
+	fn ensure_valid_dependencies(dependencies: &DependenciesOf<T>) -> DispatchResult {
+		let mut total: u64 = 0;
+		let mut seen: Vec<WorkflowId> = Vec::with_capacity(dependencies.len());
+		for (dep, weight) in dependencies.iter() {
+			ensure!(!seen.contains(dep), Error::<T>::DuplicateDependency);
+			seen.push(*dep);
+			let wf = Workflows::<T>::get(dep).ok_or(Error::<T>::UnknownDependency)?;
+			ensure!(!wf.is_flagged(), Error::<T>::DependencyFlagged);
+			ensure!(!wf.is_deprecated(), Error::<T>::DependencyDeprecated);
+			total = total.saturating_add(u64::from(weight.deconstruct()));
+		}
+		ensure!(
+			dependencies.is_empty() || total == u64::from(Permill::one().deconstruct()),
+			Error::<T>::DependencyWeightsNotHundredPercent
+		);
+		Ok(())
+	}
+
+	/// Store a new workflow (checked by [`Pallet::ensure_can_publish`]) and hold its deposit.
+	pub(crate) fn do_publish(id: WorkflowId, workflow: WorkflowOf<T>) -> DispatchResult {
+		let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+		Self::hold(&workflow.owner, workflow.deposit)?;
+		Versions::<T>::insert(
+			id,
+			1,
+			VersionRecord {
+				manifest_hash: workflow.manifest_hash,
+				manifest_uri: workflow.manifest_uri.clone(),
+				published_at: workflow.created_at,
+			},
+		);
+		// A declared derivative republishing its parent's digest leaves the index to the parent.
+		if !ManifestIndex::<T>::contains_key(workflow.manifest_hash) {
+			ManifestIndex::<T>::insert(workflow.manifest_hash, id);
+		}
+		Workflows::<T>::insert(id, workflow);
+		NextWorkflowId::<T>::put(next);
+		Ok(())
+	}
+}
