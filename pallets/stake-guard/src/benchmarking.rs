@@ -5,6 +5,7 @@ use super::*;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
+use havn_primitives::ComputeClass;
 use sp_runtime::traits::{One, Saturating};
 
 /// A funded account: `seed`, with ten times the biggest floor plus the existential deposit.
