@@ -11,8 +11,9 @@ use axum::{
 };
 use serde::Serialize;
 
-/// An error the API answers with.
-#[derive(Debug, thiserror::Error)]
+/// An error the API answers with; its code is the variant's name in snake_case.
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum ApiError {
 	/// Malformed query string, unknown query parameter or out-of-range value.
 	#[error("invalid query: {0}")]
@@ -91,6 +92,7 @@ pub enum ApiError {
 	ArtifactNotFound(String),
 	/// No such route.
 	#[error("no route for this path")]
+	#[strum(serialize = "not_found")]
 	RouteNotFound,
 	/// An internal failure; the details are logged, not returned.
 	#[error("internal error")]
@@ -124,32 +126,9 @@ impl ApiError {
 		}
 	}
 
-	/// The machine-readable code.
+	/// The machine-readable code (`invalid_query`, `job_not_found`…).
 	pub fn code(&self) -> &'static str {
-		use ApiError::*;
-		match self {
-			InvalidQuery(_) => "invalid_query",
-			InvalidPath(_) => "invalid_path",
-			InvalidJson(_) => "invalid_json",
-			UnsupportedMediaType => "unsupported_media_type",
-			BodyTooLarge => "body_too_large",
-			MethodNotAllowed => "method_not_allowed",
-			ArtifactTooLarge { .. } => "artifact_too_large",
-			EmptyArtifact => "empty_artifact",
-			InvalidCid(_) => "invalid_cid",
-			InvalidAccount(_) => "invalid_account",
-			InvalidField { .. } => "invalid_field",
-			InvalidSignature => "invalid_signature",
-			JobClosed(_) => "job_closed",
-			NotInCommittee { .. } => "not_in_committee",
-			AttestationConflict { .. } => "attestation_conflict",
-			ChainUnavailable => "chain_unavailable",
-			WorkflowNotFound(_) => "workflow_not_found",
-			JobNotFound(_) => "job_not_found",
-			ArtifactNotFound(_) => "artifact_not_found",
-			RouteNotFound => "not_found",
-			Internal => "internal",
-		}
+		self.into()
 	}
 
 	/// Log an internal failure with its details and return the generic [`ApiError::Internal`].

@@ -31,8 +31,8 @@ use havn_client::{
 use havn_primitives::manifest::percent_to_permill;
 use serde_json::{json, Value};
 
-/// One parameter to set.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One parameter to set; its name is the runtime parameter's.
+#[derive(Clone, Copy, Debug, PartialEq, strum::IntoStaticStr)]
 pub enum Setting {
 	/// `QuorumSize`: matching verdicts that decide a job.
 	QuorumSize(u32),
@@ -47,12 +47,7 @@ pub enum Setting {
 impl Setting {
 	/// The parameter's name in the runtime.
 	pub fn name(self) -> &'static str {
-		match self {
-			Self::QuorumSize(_) => "QuorumSize",
-			Self::CommitteeSize(_) => "CommitteeSize",
-			Self::ReexecutionRate(_) => "ReexecutionRate",
-			Self::RelayTimeout(_) => "RelayTimeout",
-		}
+		self.into()
 	}
 
 	/// The value for people.
