@@ -11,13 +11,10 @@ use axum::{
 use havn_bench::seed::{seed, EventRows, SeedConfig, SeedError, SEED_GENESIS};
 use havn_orchestrator::{
 	api::{self, AppState},
-	artifacts::ArtifactStore,
 	db::Db,
-	metrics::{ChainStatus, Metrics},
 };
 use sqlx::Row;
 use std::collections::HashMap;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 fn small(events: EventRows) -> SeedConfig {
@@ -165,14 +162,7 @@ async fn sqlite() -> (tempfile::TempDir, Db) {
 
 /// The REST API over `db` (artifacts in `dir`).
 async fn app(dir: &std::path::Path, db: Db, limits: api::ApiLimits) -> (AppState, Router) {
-	let state = AppState {
-		db,
-		artifacts: ArtifactStore::open(dir.join("artifacts")).await.unwrap(),
-		metrics: Arc::new(Metrics::new().unwrap()),
-		status: Arc::new(ChainStatus::new()),
-		chain: Default::default(),
-		limits,
-	};
+	let state = AppState::standalone(db, dir, limits).await.unwrap();
 	(state.clone(), api::router(state))
 }
 

@@ -122,6 +122,27 @@ pub struct AppState {
 	pub limits: ApiLimits,
 }
 
+impl AppState {
+	/// A state over `db` that follows no chain: the artifact store under `dir/artifacts`, fresh
+	/// metrics and status, no live chain queries. For tests and the benchmark tools.
+	///
+	/// Errors: the artifact directory cannot be created, or the metrics cannot be registered.
+	pub async fn standalone(
+		db: Db,
+		dir: &std::path::Path,
+		limits: ApiLimits,
+	) -> anyhow::Result<Self> {
+		Ok(Self {
+			db,
+			artifacts: ArtifactStore::open(dir.join("artifacts")).await?,
+			metrics: Arc::new(Metrics::new()?),
+			status: Arc::new(ChainStatus::new()),
+			chain: Default::default(),
+			limits,
+		})
+	}
+}
+
 /// `limit` and `offset` of a list, validated.
 #[derive(Clone, Copy, Debug)]
 pub struct Pagination {

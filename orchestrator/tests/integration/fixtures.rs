@@ -7,9 +7,7 @@ use axum::{
 };
 use havn_orchestrator::{
 	api::{self, AppState},
-	artifacts::ArtifactStore,
 	db::Db,
-	metrics::{ChainStatus, Metrics},
 	model::*,
 	views::ChainEarnings,
 };
@@ -325,14 +323,7 @@ pub async fn sqlite() -> (tempfile::TempDir, Db) {
 
 /// An API over `db` (artifacts in `dir`), with `genesis` known.
 pub async fn app(dir: &std::path::Path, db: Db, limits: api::ApiLimits) -> (AppState, Router) {
-	let state = AppState {
-		db,
-		artifacts: ArtifactStore::open(dir.join("artifacts")).await.unwrap(),
-		metrics: Arc::new(Metrics::new().unwrap()),
-		status: Arc::new(ChainStatus::new()),
-		chain: Default::default(),
-		limits,
-	};
+	let state = AppState::standalone(db, dir, limits).await.unwrap();
 	let router = api::router(state.clone());
 	(state, router)
 }
