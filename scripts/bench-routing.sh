@@ -16,14 +16,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
-args=()
-profile=()
-if [[ "${1:-}" == "--quick" ]]; then
-  args+=(--quick)
-  profile=(--profile dev)
-  # Its own criterion baselines, so debug timings are never compared with release ones.
-  export CRITERION_HOME="$CARGO_TARGET_DIR/criterion-quick"
-fi
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m); $(date -u '+%Y-%m-%d %H:%M UTC')"
-cargo bench --locked ${profile[@]+"${profile[@]}"} --workspace --bench routing -- ${args[@]+"${args[@]}"}
-cargo bench --locked ${profile[@]+"${profile[@]}"} --workspace --bench indexer -- ${args[@]+"${args[@]}"}
+if [[ "${1:-}" == "--quick" ]]; then
+  # The debug bench binaries of the workspace build (scripts/build.sh), run as they are, with
+  # their own criterion baselines so that debug timings are never compared with release ones.
+  export CRITERION_HOME="$CARGO_TARGET_DIR/criterion-quick"
+  for bench in routing indexer; do
+    "$(bash scripts/target-path.sh bench "$bench")" --bench --quick
+  done
+else
+  cargo bench --locked --workspace --bench routing
+  cargo bench --locked --workspace --bench indexer
+fi
