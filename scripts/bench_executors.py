@@ -240,13 +240,16 @@ def table(results_dir):
         print()
         print("| prompt | prompt tokens | generated | finish | prefill tokens/s | decode tokens/s |")
         print("|---|---|---|---|---|---|")
+        # A rate is null when its runs' timings contradict each other (a prefill timed slower
+        # than a whole generation on a busy machine): shown as "-", never as a figure.
+        rate = lambda v: "-" if v is None else f"{v:.1f}"
         for p in prompts:
             print(f"| {p['prompt']} | {p['prompt_tokens']} | {p['tokens']} | {p['finish_reason']} "
-                  f"| {p['prefill_tokens_per_s']:.1f} | {p['decode_tokens_per_s']:.1f} |")
+                  f"| {rate(p['prefill_tokens_per_s'])} | {rate(p['decode_tokens_per_s'])} |")
         for s in summary:
             print(f"| all ({s['profile']}, {s['threads']} threads, max_tokens {s['max_tokens']}) "
                   f"| {s['prompt_tokens']} | {s['decode_tokens']} decode steps | | "
-                  f"**{s['prefill_tokens_per_s']:.1f}** | **{s['decode_tokens_per_s']:.1f}** |")
+                  f"**{rate(s['prefill_tokens_per_s'])}** | **{rate(s['decode_tokens_per_s'])}** |")
         print()
     d = os.path.join(results_dir, "daemon.json")
     if os.path.exists(d):
