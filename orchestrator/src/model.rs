@@ -372,7 +372,8 @@ pub enum HavnEvent {
 	Slashed {
 		/// Account.
 		who: Account,
-		/// Reason (`fraud`, `downtime`, `collusion`, `failed_challenge`).
+		/// Reason (`fraud`, `downtime`, `collusion`; a rejected challenge's bond moves to the
+		/// treasury on hold, it is not a slash).
 		reason: &'static str,
 		/// Amount, planck.
 		amount: Planck,

@@ -199,8 +199,6 @@ pub enum SlashReason {
 	Downtime,
 	/// Validators attesting together against the evidence.
 	Collusion,
-	/// A challenge that the adjudicating committee rejected (the challenger's bond).
-	FailedChallenge,
 }
 
 /// Reputation level derived from the score; routing and sampling read it.
