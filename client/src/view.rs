@@ -62,13 +62,7 @@ impl ChainParams {
 			.map_err(ClientError::subxt)?;
 		Ok(Self {
 			block_ms: minimum_period.saturating_mul(2),
-			quorum: parameter!(
-				at,
-				Execution,
-				execution,
-				QuorumSize,
-				api::constants().execution_log().quorum_size()
-			),
+			quorum: Self::quorum_at(at).await?,
 			heartbeat_epoch: parameter!(
 				at,
 				Stake,
@@ -84,6 +78,20 @@ impl ChainParams {
 				api::constants().execution_log().relay_timeout()
 			),
 		})
+	}
+
+	/// The quorum alone (`ExecutionLog` `QuorumSize`) at `at`: one storage read, for the paths
+	/// that run per job and per block (the lead's pool sweep).
+	///
+	/// Errors: [`ClientError::Subxt`] when the read fails.
+	pub async fn quorum_at(at: &Block) -> Result<u32, ClientError> {
+		Ok(parameter!(
+			at,
+			Execution,
+			execution,
+			QuorumSize,
+			api::constants().execution_log().quorum_size()
+		))
 	}
 
 	/// One block, as a duration.
@@ -135,7 +143,7 @@ impl AttestingJob {
 		if *job.phase != JobPhase::Attesting {
 			return Ok(None);
 		}
-		let quorum = ChainParams::at(at).await?.quorum as usize;
+		let quorum = ChainParams::quorum_at(at).await? as usize;
 		let voted: Vec<AccountId> = job.verdicts.iter().map(|(v, _)| *v).collect();
 		Ok(Some(Self {
 			job_id,
