@@ -6,8 +6,9 @@
 //! Each block of the steady state carries, for `JOBS` jobs at each stage of the pipeline: their
 //! submission, their assignment, their receipt and committee, and for the jobs three blocks
 //! older their five attestations (batched by a lead), decision, nine payments, settlement and
-//! the reputation updates of their node and validators. Prints p50, p99 and max of the block
-//! writes as a markdown table (appended to `HAVN_BENCH_OUT`); `-- --quick` writes fewer blocks.
+//! the reputation updates of their node and validators. Prints the SQL statements per block
+//! (and per settled job: each block settles `JOBS`) and p50, p99 and max of the block writes as a
+//! markdown table (appended to `HAVN_BENCH_OUT`); `-- --quick` writes fewer blocks.
 //! Run with `cargo bench --workspace --bench indexer`.
 
 // A benchmark, not service code: it indexes only into its own fixed fixtures.
@@ -15,7 +16,7 @@
 
 use havn_bench::seed::{account, Rng};
 use havn_orchestrator::{db::Db, model::*};
-use havn_primitives::{ComputeClass, HAI};
+use havn_primitives::{ComputeClass, Verdict, HAI};
 use std::{
 	io::Write,
 	time::{Duration, Instant},
@@ -51,7 +52,7 @@ struct Cast {
 
 /// Block 1: a workflow, 50 nodes, 9 validators and a relay.
 fn genesis(c: &Cast) -> BlockData {
-	let mut events = vec![HavnEvent::WorkflowPublished {
+	let mut events = vec![HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowPublished {
 		id: 0,
 		owner: c.creator.clone(),
 		manifest_hash: format!("0x{:064x}", 1),
@@ -74,28 +75,30 @@ fn genesis(c: &Cast) -> BlockData {
 			created_at: 1,
 		},
 		first_manifest_uri: "ipfs://manifest".into(),
-	}];
+	})];
 	for node in &c.nodes {
-		events.push(HavnEvent::Bonded {
+		events.push(HavnEvent::StakeGuard(StakeEvent::Bonded {
 			who: node.clone(),
 			role: BondRole::ExecutionNode,
 			compute_class: Some(ComputeClass::S),
 			amount: Planck(2_000 * HAI),
-		});
-		events.push(HavnEvent::NodeRegistered {
+			ledger: Some(Ledger { bonded: Planck(2_000 * HAI), unbonding: Planck(0) }),
+		}));
+		events.push(HavnEvent::StakeGuard(StakeEvent::NodeRegistered {
 			who: node.clone(),
 			receipt_key: format!("0x{:064x}", 7),
 			capabilities: None,
-		});
+		}));
 	}
 	for who in c.validators.iter().chain([&c.relay]) {
 		let role = if *who == c.relay { BondRole::Relay } else { BondRole::Validator };
-		events.push(HavnEvent::Bonded {
+		events.push(HavnEvent::StakeGuard(StakeEvent::Bonded {
 			who: who.clone(),
 			role,
 			compute_class: None,
 			amount: Planck(10_000 * HAI),
-		});
+			ledger: Some(Ledger { bonded: Planck(10_000 * HAI), unbonding: Planck(0) }),
+		}));
 	}
 	let mut b = block(1, events);
 	b.validators = Some(c.validators.clone());
@@ -113,7 +116,7 @@ fn busy(c: &Cast, number: u32, rng: &mut Rng) -> BlockData {
 	};
 	let mut events = Vec::new();
 	for job in first(number)..first(number) + JOBS {
-		events.push(HavnEvent::JobSubmitted {
+		events.push(HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
 			job_id: job,
 			workflow_id: 0,
 			payer: c.payers[(job % c.payers.len() as u64) as usize].clone(),
@@ -125,20 +128,20 @@ fn busy(c: &Cast, number: u32, rng: &mut Rng) -> BlockData {
 				input_digest: rng.hex(32),
 				input_uri: format!("ipfs://{}", rng.cid()),
 			},
-		});
+		}));
 	}
 	if number >= 3 {
 		for job in first(number - 1)..first(number - 1) + JOBS {
-			events.push(HavnEvent::JobAssigned {
+			events.push(HavnEvent::ExecutionLog(JobEvent::JobAssigned {
 				job_id: job,
 				nodes: vec![node(job)],
 				by: c.relay.clone(),
-			});
+			}));
 		}
 	}
 	if number >= 4 {
 		for job in first(number - 2)..first(number - 2) + JOBS {
-			events.push(HavnEvent::ReceiptSubmitted {
+			events.push(HavnEvent::ExecutionLog(JobEvent::ReceiptSubmitted {
 				job_id: job,
 				node: node(job),
 				runtime_hash: format!("0x{:064x}", job),
@@ -148,12 +151,12 @@ fn busy(c: &Cast, number: u32, rng: &mut Rng) -> BlockData {
 					energy_mj: 1_000,
 					signature: rng.hex(64),
 				},
-			});
-			events.push(HavnEvent::JobAttesting {
+			}));
+			events.push(HavnEvent::ExecutionLog(JobEvent::JobAttesting {
 				job_id: job,
 				committee: committee(job),
 				sampled: job % 10 == 0,
-			});
+			}));
 		}
 	}
 	if number >= 5 {
@@ -162,17 +165,25 @@ fn busy(c: &Cast, number: u32, rng: &mut Rng) -> BlockData {
 		for job in first(number - 3)..first(number - 3) + JOBS {
 			let members = committee(job);
 			for v in &members {
-				events.push(HavnEvent::AttestationSubmitted {
+				events.push(HavnEvent::ExecutionLog(JobEvent::AttestationSubmitted {
 					job_id: job,
 					validator: v.clone(),
-					verdict: "valid",
+					verdict: Verdict::Valid,
 					reexecution_digest: None,
 					batched_by: Some(members[0].clone()),
-				});
+				}));
 			}
-			events.push(HavnEvent::JobFinalized { job_id: job, fee: Planck(HAI) });
+			events.push(HavnEvent::ExecutionLog(JobEvent::JobFinalized {
+				job_id: job,
+				fee: Planck(HAI),
+			}));
 			let mut pay = |payee: String, role, amount| {
-				events.push(HavnEvent::FeePaid { job_id: job, payee, role, amount: Planck(amount) })
+				events.push(HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
+					job_id: job,
+					payee,
+					role,
+					amount: Planck(amount),
+				}))
 			};
 			pay(c.creator.clone(), PayeeRole::Creator, creator);
 			pay(node(job), PayeeRole::Node, node_share);
@@ -184,7 +195,7 @@ fn busy(c: &Cast, number: u32, rng: &mut Rng) -> BlockData {
 				PayeeRole::Treasury,
 				treasury,
 			);
-			events.push(HavnEvent::JobSettled {
+			events.push(HavnEvent::PayoutRouter(PayoutEvent::JobSettled {
 				job_id: job,
 				workflow_id: 0,
 				fee: Planck(HAI),
@@ -195,13 +206,13 @@ fn busy(c: &Cast, number: u32, rng: &mut Rng) -> BlockData {
 					validators: Planck(validators),
 					treasury: Planck(treasury),
 				},
-			});
+			}));
 			for who in std::iter::once(node(job)).chain(members) {
-				events.push(HavnEvent::ReputationUpdated {
+				events.push(HavnEvent::Reputation(ReputationEvent::ReputationUpdated {
 					who,
 					outcome: "job_finalized",
 					score_ppm: 700_000,
-				});
+				}));
 			}
 		}
 	}
@@ -226,26 +237,32 @@ fn run() -> anyhow::Result<()> {
 	let mut rng = Rng::new(1, 2);
 	let mut times = Vec::new();
 	let mut events = 0usize;
+	let mut statements = Vec::new();
 	for number in 2..2 + blocks {
 		let data = busy(&c, number, &mut rng);
 		let started = Instant::now();
-		rt.block_on(db.apply_block(&data))?;
+		let (_, ran) = rt.block_on(db.apply_block_counted(&data))?;
 		let elapsed = started.elapsed();
 		// The pipeline is full from block 5 on.
 		if number >= 5 {
 			times.push(elapsed);
+			statements.push(ran);
 			events = data.events.len();
 		}
 	}
+	statements.sort_unstable();
+	let per_block = statements[statements.len() / 2];
 	times.sort_unstable();
 	let pick = |q: f64| times[((q * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1];
 	let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e3);
 	let table = format!(
 		"Indexer block writes ({}), {JOBS} jobs settled per block, quorum {QUORUM}\n\n\
-		 | blocks | events per block | p50 (ms) | p99 (ms) | max (ms) |\n|---|---|---|---|---|\n\
-		 | {} | {events} | {} | {} | {} |\n",
+		 | blocks | events per block | SQL statements per block | per settled job | p50 (ms) | \
+		 p99 (ms) | max (ms) |\n|---|---|---|---|---|---|---|\n\
+		 | {} | {events} | {per_block} | {:.2} | {} | {} | {} |\n",
 		if quick { "quick" } else { "full" },
 		times.len(),
+		per_block as f64 / JOBS as f64,
 		ms(pick(0.5)),
 		ms(pick(0.99)),
 		ms(times[times.len() - 1]),

@@ -32,6 +32,7 @@ pub mod indexer;
 pub mod metrics;
 pub mod model;
 pub mod pool;
+pub mod projection;
 pub mod relay;
 pub mod routing;
 pub mod shutdown;

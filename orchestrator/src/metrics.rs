@@ -28,6 +28,8 @@ pub struct Metrics {
 	pub indexed_events: IntCounter,
 	/// Indexer failures (each is retried).
 	pub indexer_errors: IntCounter,
+	/// SQL statements the indexer ran to write blocks.
+	pub sql_statements: IntCounter,
 	/// Routing decisions by outcome (`assigned`, `no_candidates`, `rejected`, `failed`).
 	pub routing_decisions: IntCounterVec,
 	/// Time to index one block by step (`fetch`: reading it over RPC; `write`: its database
@@ -54,6 +56,11 @@ impl Metrics {
 		let indexed_events = IntCounter::new("indexed_events_total", "Havn events indexed")?;
 		let indexer_errors =
 			IntCounter::new("indexer_errors_total", "Indexer failures (each is retried)")?;
+		let sql_statements = IntCounter::new(
+			"indexer_sql_statements_total",
+			"SQL statements the indexer ran to write blocks",
+		)?;
+		registry.register(Box::new(sql_statements.clone()))?;
 		let routing_decisions = IntCounterVec::new(
 			Opts::new("routing_decisions_total", "Routing decisions by outcome"),
 			&["outcome"],
@@ -84,6 +91,7 @@ impl Metrics {
 			lag_blocks,
 			indexed_events,
 			indexer_errors,
+			sql_statements,
 			routing_decisions,
 			block_seconds,
 		})

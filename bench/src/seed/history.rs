@@ -22,7 +22,7 @@ pub(crate) async fn write_workflows(
 		let current_uri = uris.last().cloned().unwrap_or_default();
 		let deposit = 10 * HAI;
 		let updated = w.created + 10 * (w.version - 1);
-		let event = HavnEvent::WorkflowPublished {
+		let event = HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowPublished {
 			id: id64,
 			owner: creator.clone(),
 			manifest_hash: first_hash.clone(),
@@ -45,7 +45,7 @@ pub(crate) async fn write_workflows(
 				created_at: w.created,
 			},
 			first_manifest_uri: first_uri.clone(),
-		};
+		});
 		let (_, row) = event_row(ledger, pop.config.events, w.created, &event)?;
 		t.events.push_event(conn, row).await?;
 		t.workflows
@@ -184,7 +184,7 @@ pub(crate) async fn write_job(
 	let decided_block = (s + 3 + rng.below(2) as u32).min(pop.head);
 
 	// JobSubmitted.
-	let event = HavnEvent::JobSubmitted {
+	let event = HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
 		job_id: id,
 		workflow_id: workflow_id.into(),
 		payer: payer.clone(),
@@ -196,9 +196,9 @@ pub(crate) async fn write_job(
 			input_digest: rng.hex(32),
 			input_uri: format!("ipfs://{}", rng.cid()),
 		},
-	};
+	});
 	let (input_digest, input_uri) = match &event {
-		HavnEvent::JobSubmitted { details, .. } => {
+		HavnEvent::ExecutionLog(JobEvent::JobSubmitted { details, .. }) => {
 			(details.input_digest.clone(), details.input_uri.clone())
 		}
 		_ => (String::new(), String::new()),
@@ -208,11 +208,11 @@ pub(crate) async fn write_job(
 
 	let node_accounts: Vec<String> = nodes.iter().map(|n| node_account(*n)).collect();
 	if assigned {
-		let event = HavnEvent::JobAssigned {
+		let event = HavnEvent::ExecutionLog(JobEvent::JobAssigned {
 			job_id: id,
 			nodes: node_accounts.clone(),
 			by: pop.relay.clone(),
-		};
+		});
 		let (_, row) = event_row(ledger, pop.config.events, assigned_block, &event)?;
 		t.events.push_event(conn, row).await?;
 		for (slot, account) in node_accounts.iter().enumerate() {
@@ -239,13 +239,13 @@ pub(crate) async fn write_job(
 				signature: rng.hex(64),
 			};
 			let outputs_cid = rng.cid();
-			let event = HavnEvent::ReceiptSubmitted {
+			let event = HavnEvent::ExecutionLog(JobEvent::ReceiptSubmitted {
 				job_id: id,
 				node: account.clone(),
 				runtime_hash: runtime_hash.clone(),
 				outputs_cid: outputs_cid.clone(),
 				details: details.clone(),
-			};
+			});
 			let (_, row) = event_row(ledger, pop.config.events, receipt_block, &event)?;
 			t.events.push_event(conn, row).await?;
 			t.receipts
@@ -264,24 +264,27 @@ pub(crate) async fn write_job(
 				)
 				.await?;
 		}
-		let event =
-			HavnEvent::JobAttesting { job_id: id, committee: committee_accounts.clone(), sampled };
+		let event = HavnEvent::ExecutionLog(JobEvent::JobAttesting {
+			job_id: id,
+			committee: committee_accounts.clone(),
+			sampled,
+		});
 		let (_, row) = event_row(ledger, pop.config.events, receipt_block, &event)?;
 		t.events.push_event(conn, row).await?;
 	}
 	let (mut valid, mut invalid) = (0i64, 0i64);
 	if decided {
-		let verdict = if fate == Fate::Finalized { "valid" } else { "invalid" };
+		let verdict = if fate == Fate::Finalized { Verdict::Valid } else { Verdict::Invalid };
 		let lead = committee_accounts.first().cloned();
 		for validator in &committee_accounts {
 			let digest = sampled.then(|| runtime_hash.clone());
-			let event = HavnEvent::AttestationSubmitted {
+			let event = HavnEvent::ExecutionLog(JobEvent::AttestationSubmitted {
 				job_id: id,
 				validator: validator.clone(),
 				verdict,
 				reexecution_digest: digest.clone(),
 				batched_by: lead.clone(),
-			};
+			});
 			let (index, row) = event_row(ledger, pop.config.events, decided_block, &event)?;
 			t.events.push_event(conn, row).await?;
 			t.attestations
@@ -290,7 +293,7 @@ pub(crate) async fn write_job(
 					vec![
 						Arg::Int(id as i64),
 						Arg::Text(validator.clone()),
-						Arg::Text(verdict.into()),
+						Arg::Text(<&str>::from(verdict).into()),
 						Arg::OptText(digest),
 						Arg::Text("attestation".into()),
 						Arg::Int(decided_block.into()),
@@ -299,7 +302,7 @@ pub(crate) async fn write_job(
 					],
 				)
 				.await?;
-			if verdict == "valid" {
+			if verdict == Verdict::Valid {
 				valid += 1;
 			} else {
 				invalid += 1;
@@ -312,7 +315,8 @@ pub(crate) async fn write_job(
 		Fate::Finalized if decided => {
 			finalized_block = Some(i64::from(decided_block));
 			closed_block = finalized_block;
-			let event = HavnEvent::JobFinalized { job_id: id, fee: Planck(fee) };
+			let event =
+				HavnEvent::ExecutionLog(JobEvent::JobFinalized { job_id: id, fee: Planck(fee) });
 			let (_, row) = event_row(ledger, pop.config.events, decided_block, &event)?;
 			t.events.push_event(conn, row).await?;
 			pay(conn, t, ledger, pop, id, workflow_id, w, fee, &nodes, &committee, decided_block)
@@ -321,14 +325,14 @@ pub(crate) async fn write_job(
 		}
 		Fate::Rejected if decided => {
 			closed_block = Some(i64::from(decided_block));
-			let event = HavnEvent::JobRejected { job_id: id };
+			let event = HavnEvent::ExecutionLog(JobEvent::JobRejected { job_id: id });
 			let (_, row) = event_row(ledger, pop.config.events, decided_block, &event)?;
 			t.events.push_event(conn, row).await?;
 			"rejected"
 		}
 		Fate::Expired { .. } => {
 			closed_block = Some(i64::from(deadline));
-			let event = HavnEvent::JobExpired { job_id: id };
+			let event = HavnEvent::ExecutionLog(JobEvent::JobExpired { job_id: id });
 			let (_, row) = event_row(ledger, pop.config.events, deadline, &event)?;
 			t.events.push_event(conn, row).await?;
 			"expired"
@@ -467,8 +471,12 @@ pub(crate) async fn pay(
 		treasury: Planck(0),
 	};
 	for (payee, account, role, amount) in payments {
-		let event =
-			HavnEvent::FeePaid { job_id: id, payee: account.clone(), role, amount: Planck(amount) };
+		let event = HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
+			job_id: id,
+			payee: account.clone(),
+			role,
+			amount: Planck(amount),
+		});
 		let (index, row) = event_row(ledger, pop.config.events, block, &event)?;
 		t.events.push_event(conn, row).await?;
 		t.payouts
@@ -497,12 +505,12 @@ pub(crate) async fn pay(
 		share.0 += amount;
 	}
 	let _ = upstream_paid;
-	let event = HavnEvent::JobSettled {
+	let event = HavnEvent::PayoutRouter(PayoutEvent::JobSettled {
 		job_id: id,
 		workflow_id: workflow_id.into(),
 		fee: Planck(fee),
 		shares,
-	};
+	});
 	let (_, row) = event_row(ledger, pop.config.events, block, &event)?;
 	t.events.push_event(conn, row).await?;
 	t.settlements

@@ -41,9 +41,12 @@ mod tables;
 
 use havn_orchestrator::{
 	db::{Db, DbError, GENESIS_KEY, LAST_INDEXED_KEY},
-	model::{HavnEvent, JobDetails, Planck, ReceiptDetails, RoyaltyPpm, Shares},
+	model::{
+		HavnEvent, JobDetails, JobEvent, PayoutEvent, Planck, ReceiptDetails, RoyaltyPpm, Shares,
+		WorkflowEvent,
+	},
 };
-use havn_primitives::{ComputeClass, HAI};
+use havn_primitives::{ComputeClass, Verdict, HAI};
 use history::*;
 pub use population::*;
 use sqlx::{any::AnyArguments, Acquire, Arguments};

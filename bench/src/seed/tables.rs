@@ -361,7 +361,7 @@ pub(crate) fn event_row(
 		Arg::OptInt(event.job_id().map(|j| j as i64)),
 		Arg::OptInt(event.workflow_id().map(|w| w as i64)),
 		Arg::OptText(event.account().cloned()),
-		Arg::OptText(event.phase().map(str::to_string)),
+		Arg::OptText(event.phase().map(|p| <&str>::from(p).to_string())),
 		Arg::Text(serde_json::to_string(&event.data())?),
 	];
 	Ok((index, Some(row)))

@@ -10,7 +10,7 @@
 //!   (upstream payouts to the account, in all and from one workflow's jobs).
 //!
 //! The write path ([`super::write`]) collects a block's changes in [`Deltas`] and applies them
-//! once at the end of the block's transaction (one statement per key touched, not per event),
+//! once at the end of the block's transaction (a few statements per block, not per event),
 //! so they are exactly as current as the rows they summarise. [`Db::rebuild_aggregates`] recomputes them
 //! from the indexed rows; [`Db::connect`] runs it once on a database indexed before they
 //! existed (recorded as [`AGGREGATES_KEY`] in `indexer_state`).
@@ -113,99 +113,11 @@ impl Deltas {
 		self.count(payer_key(payer), 1);
 	}
 
-	/// `job` moved from phase `old` (`None`: not indexed, nothing to move) to `new`: move its
-	/// count and its nodes' (read on `conn`).
-	pub async fn job_phase_moved(
-		&mut self,
-		conn: &mut AnyConnection,
-		job: i64,
-		old: Option<&str>,
-		new: &str,
-	) -> Result<(), DbError> {
-		let Some(old) = old else { return Ok(()) };
-		if old == new {
-			return Ok(());
-		}
-		self.count(phase_key(old), -1);
-		self.count(phase_key(new), 1);
-		let nodes = sqlx::query("SELECT node FROM job_nodes WHERE job_id = $1")
-			.bind(job)
-			.fetch_all(&mut *conn)
-			.await?;
-		for row in &nodes {
-			let node: String = row.try_get("node")?;
-			self.count(node_phase_key(&node, old), -1);
-			self.count(node_phase_key(&node, new), 1);
-		}
-		Ok(())
+	/// The count changes by key, and the earnings changes by key (planck added, planck taken
+	/// away, change of count); the block writer applies them ([`crate::projection::writer`]).
+	pub fn into_parts(self) -> (HashMap<String, i64>, HashMap<String, (u128, u128, i64)>) {
+		(self.counts, self.earnings)
 	}
-
-	/// `node` was added to `job`: it counts for the node if the job is indexed (its phase read
-	/// on `conn`).
-	pub async fn job_node_added(
-		&mut self,
-		conn: &mut AnyConnection,
-		job: i64,
-		node: &str,
-	) -> Result<(), DbError> {
-		if let Some(phase) = phase_of(conn, job).await? {
-			self.count(node_key(node), 1);
-			self.count(node_phase_key(node, &phase), 1);
-		}
-		Ok(())
-	}
-
-	/// Write the changes on `conn` (the block's transaction).
-	pub async fn apply(self, conn: &mut AnyConnection) -> Result<(), DbError> {
-		for (key, delta) in self.counts {
-			if delta == 0 {
-				continue;
-			}
-			sqlx::query(
-				"INSERT INTO counts (key, count) VALUES ($1, $2) \
-				 ON CONFLICT (key) DO UPDATE SET count = counts.count + excluded.count",
-			)
-			.bind(key)
-			.bind(delta)
-			.execute(&mut *conn)
-			.await?;
-		}
-		for (key, (added, taken, count)) in self.earnings {
-			if added == taken && count == 0 {
-				continue;
-			}
-			sqlx::query(
-				"INSERT INTO earnings (key, amount, count) VALUES ($1, '0', 0) \
-				 ON CONFLICT (key) DO NOTHING",
-			)
-			.bind(key.clone())
-			.execute(&mut *conn)
-			.await?;
-			let row = sqlx::query("SELECT amount FROM earnings WHERE key = $1")
-				.bind(key.clone())
-				.fetch_one(&mut *conn)
-				.await?;
-			let current = planck(&row.try_get::<String, _>("amount")?, "earnings.amount")?;
-			let amount = current.saturating_add(added).saturating_sub(taken);
-			sqlx::query("UPDATE earnings SET amount = $2, count = count + $3 WHERE key = $1")
-				.bind(key)
-				.bind(amount.to_string())
-				.bind(count)
-				.execute(&mut *conn)
-				.await?;
-		}
-		Ok(())
-	}
-}
-
-/// The phase of `job`, if it is indexed.
-pub async fn phase_of(conn: &mut AnyConnection, job: i64) -> Result<Option<String>, DbError> {
-	Ok(sqlx::query("SELECT phase FROM jobs WHERE id = $1")
-		.bind(job)
-		.fetch_optional(&mut *conn)
-		.await?
-		.map(|row| row.try_get::<String, _>("phase"))
-		.transpose()?)
 }
 
 /// Counts of `keys` (absent keys count zero).

@@ -4,7 +4,7 @@
 use crate::{fixtures::*, indexer_db::aggregates};
 use havn_orchestrator::{
 	db::aggregates::AGGREGATES_KEY,
-	model::{HavnEvent, PayeeRole, Planck, Shares},
+	model::{HavnEvent, PayeeRole, PayoutEvent, Planck, Shares},
 };
 use havn_primitives::HAI;
 use std::collections::HashMap;
@@ -47,11 +47,13 @@ async fn payouts_move_to_the_settled_workflow() {
 	let c = cast();
 	// Indexing starts after job 9 was submitted: its payouts have no workflow until it settles.
 	let fee = 10 * HAI;
-	let pay = |payee: &str, role, amount| HavnEvent::FeePaid {
-		job_id: 9,
-		payee: payee.to_string(),
-		role,
-		amount: Planck(amount),
+	let pay = |payee: &str, role, amount| {
+		HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
+			job_id: 9,
+			payee: payee.to_string(),
+			role,
+			amount: Planck(amount),
+		})
 	};
 	let shares = Shares {
 		creator: Planck(6 * HAI),
@@ -65,7 +67,12 @@ async fn payouts_move_to_the_settled_workflow() {
 		vec![
 			pay(&c.dave, PayeeRole::Creator, 6 * HAI),
 			pay(&c.alice, PayeeRole::Upstream, 4 * HAI),
-			HavnEvent::JobSettled { job_id: 9, workflow_id: 3, fee: Planck(fee), shares },
+			HavnEvent::PayoutRouter(PayoutEvent::JobSettled {
+				job_id: 9,
+				workflow_id: 3,
+				fee: Planck(fee),
+				shares,
+			}),
 		],
 	))
 	.await

@@ -11,7 +11,7 @@ use havn_orchestrator::{
 	model::*,
 	views::ChainEarnings,
 };
-use havn_primitives::{ComputeClass, HAI};
+use havn_primitives::{ComputeClass, Verdict, HAI};
 use std::sync::Arc;
 use subxt_signer::sr25519::dev;
 use tower::ServiceExt;
@@ -99,21 +99,22 @@ pub fn history(c: &Cast) -> Vec<BlockData> {
 	let mut b1 = block(
 		1,
 		vec![
-			HavnEvent::WorkflowPublished {
+			HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowPublished {
 				id: 0,
 				owner: c.alice.clone(),
 				manifest_hash: format!("0x{:064x}", 0xaa01),
 				parent: None,
 				record: record(&c.alice, 1, vec![], None),
 				first_manifest_uri: "ipfs://manifest-v1".into(),
-			},
-			HavnEvent::Bonded {
+			}),
+			HavnEvent::StakeGuard(StakeEvent::Bonded {
 				who: c.bob.clone(),
 				role: BondRole::ExecutionNode,
 				compute_class: Some(ComputeClass::M),
 				amount: Planck(5_000 * HAI),
-			},
-			HavnEvent::NodeRegistered {
+				ledger: Some(Ledger { bonded: Planck(5_000 * HAI), unbonding: Planck(0) }),
+			}),
+			HavnEvent::StakeGuard(StakeEvent::NodeRegistered {
 				who: c.bob.clone(),
 				receipt_key: format!("0x{:064x}", 0xb0b),
 				capabilities: Some(Capabilities {
@@ -122,25 +123,28 @@ pub fn history(c: &Cast) -> Vec<BlockData> {
 					vram_gib: 24,
 					models: vec!["minilm".into()],
 				}),
-			},
-			HavnEvent::Bonded {
+			}),
+			HavnEvent::StakeGuard(StakeEvent::Bonded {
 				who: c.charlie.clone(),
 				role: BondRole::Validator,
 				compute_class: None,
 				amount: Planck(10_000 * HAI),
-			},
-			HavnEvent::Bonded {
+				ledger: Some(Ledger { bonded: Planck(10_000 * HAI), unbonding: Planck(0) }),
+			}),
+			HavnEvent::StakeGuard(StakeEvent::Bonded {
 				who: c.dave.clone(),
 				role: BondRole::Validator,
 				compute_class: None,
 				amount: Planck(10_000 * HAI),
-			},
-			HavnEvent::Bonded {
+				ledger: Some(Ledger { bonded: Planck(10_000 * HAI), unbonding: Planck(0) }),
+			}),
+			HavnEvent::StakeGuard(StakeEvent::Bonded {
 				who: c.eve.clone(),
 				role: BondRole::Relay,
 				compute_class: None,
 				amount: Planck(1_000 * HAI),
-			},
+				ledger: Some(Ledger { bonded: Planck(1_000 * HAI), unbonding: Planck(0) }),
+			}),
 		],
 	);
 	b1.validators = Some(vec![c.charlie.clone(), c.dave.clone()]);
@@ -149,21 +153,21 @@ pub fn history(c: &Cast) -> Vec<BlockData> {
 		block(
 			2,
 			vec![
-				HavnEvent::WorkflowPublished {
+				HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowPublished {
 					id: 1,
 					owner: c.dave.clone(),
 					manifest_hash: format!("0x{:064x}", 0xbb01),
 					parent: Some(0),
 					record: record(&c.dave, 2, vec![(0, 1_000_000)], Some(0)),
 					first_manifest_uri: "ipfs://dave-v1".into(),
-				},
-				HavnEvent::WorkflowVersionPublished {
+				}),
+				HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowVersionPublished {
 					id: 1,
 					version: 2,
 					manifest_hash: format!("0x{:064x}", 0xaa02),
 					manifest_uri: "ipfs://manifest-v2".into(),
-				},
-				HavnEvent::HeartbeatReceived {
+				}),
+				HavnEvent::StakeGuard(StakeEvent::HeartbeatReceived {
 					who: c.bob.clone(),
 					block: 2,
 					metrics: Some(GpuMetrics {
@@ -172,8 +176,8 @@ pub fn history(c: &Cast) -> Vec<BlockData> {
 						power_milliwatts: 70_000,
 						temperature_c: 55,
 					}),
-				},
-				HavnEvent::JobSubmitted {
+				}),
+				HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
 					job_id: 0,
 					workflow_id: 1,
 					payer: c.ferdie.clone(),
@@ -185,14 +189,18 @@ pub fn history(c: &Cast) -> Vec<BlockData> {
 						input_digest: format!("0x{:064x}", 0x1),
 						input_uri: "ipfs://input-0".into(),
 					},
-				},
+				}),
 			],
 		),
 		block(
 			3,
 			vec![
-				HavnEvent::JobAssigned { job_id: 0, nodes: vec![c.bob.clone()], by: c.eve.clone() },
-				HavnEvent::JobSubmitted {
+				HavnEvent::ExecutionLog(JobEvent::JobAssigned {
+					job_id: 0,
+					nodes: vec![c.bob.clone()],
+					by: c.eve.clone(),
+				}),
+				HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
 					job_id: 1,
 					workflow_id: 0,
 					payer: c.alice.clone(),
@@ -204,13 +212,13 @@ pub fn history(c: &Cast) -> Vec<BlockData> {
 						input_digest: format!("0x{:064x}", 0x2),
 						input_uri: "ipfs://input-1".into(),
 					},
-				},
+				}),
 			],
 		),
 		block(
 			4,
 			vec![
-				HavnEvent::ReceiptSubmitted {
+				HavnEvent::ExecutionLog(JobEvent::ReceiptSubmitted {
 					job_id: 0,
 					node: c.bob.clone(),
 					runtime_hash: format!("0x{:064x}", 0x77),
@@ -221,69 +229,72 @@ pub fn history(c: &Cast) -> Vec<BlockData> {
 						energy_mj: 56_789,
 						signature: format!("0x{}", "ab".repeat(64)),
 					},
-				},
-				HavnEvent::JobAttesting {
+				}),
+				HavnEvent::ExecutionLog(JobEvent::JobAttesting {
 					job_id: 0,
 					committee: vec![c.charlie.clone(), c.dave.clone()],
 					sampled: true,
-				},
+				}),
 			],
 		),
 		block(
 			5,
 			vec![
-				HavnEvent::AttestationSubmitted {
+				HavnEvent::ExecutionLog(JobEvent::AttestationSubmitted {
 					job_id: 0,
 					validator: c.charlie.clone(),
-					verdict: "valid",
+					verdict: Verdict::Valid,
 					reexecution_digest: Some(format!("0x{:064x}", 0x77)),
 					batched_by: None,
-				},
-				HavnEvent::AttestationSubmitted {
+				}),
+				HavnEvent::ExecutionLog(JobEvent::AttestationSubmitted {
 					job_id: 0,
 					validator: c.dave.clone(),
-					verdict: "valid",
+					verdict: Verdict::Valid,
 					reexecution_digest: Some(format!("0x{:064x}", 0x77)),
 					batched_by: Some(c.charlie.clone()),
-				},
-				HavnEvent::AttestationsBatched { aggregator: c.charlie.clone(), count: 2 },
-				HavnEvent::FeePaid {
+				}),
+				HavnEvent::ExecutionLog(JobEvent::AttestationsBatched {
+					aggregator: c.charlie.clone(),
+					count: 2,
+				}),
+				HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
 					job_id: 0,
 					payee: c.dave.clone(),
 					role: PayeeRole::Creator,
 					amount: Planck(creator_share),
-				},
-				HavnEvent::FeePaid {
+				}),
+				HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
 					job_id: 0,
 					payee: c.alice.clone(),
 					role: PayeeRole::Upstream,
 					amount: Planck(upstream_share),
-				},
-				HavnEvent::FeePaid {
+				}),
+				HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
 					job_id: 0,
 					payee: c.bob.clone(),
 					role: PayeeRole::Node,
 					amount: Planck(node_share),
-				},
-				HavnEvent::FeePaid {
+				}),
+				HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
 					job_id: 0,
 					payee: c.charlie.clone(),
 					role: PayeeRole::Validator,
 					amount: Planck(validator_share),
-				},
-				HavnEvent::FeePaid {
+				}),
+				HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
 					job_id: 0,
 					payee: c.dave.clone(),
 					role: PayeeRole::Validator,
 					amount: Planck(validator_share),
-				},
-				HavnEvent::FeePaid {
+				}),
+				HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
 					job_id: 0,
 					payee: c.treasury.clone(),
 					role: PayeeRole::Treasury,
 					amount: Planck(treasury_share),
-				},
-				HavnEvent::JobSettled {
+				}),
+				HavnEvent::PayoutRouter(PayoutEvent::JobSettled {
 					job_id: 0,
 					workflow_id: 1,
 					fee: Planck(FEE),
@@ -294,20 +305,23 @@ pub fn history(c: &Cast) -> Vec<BlockData> {
 						validators: Planck(2 * validator_share),
 						treasury: Planck(treasury_share),
 					},
-				},
-				HavnEvent::JobFinalized { job_id: 0, fee: Planck(FEE) },
-				HavnEvent::ReputationUpdated {
+				}),
+				HavnEvent::ExecutionLog(JobEvent::JobFinalized { job_id: 0, fee: Planck(FEE) }),
+				HavnEvent::Reputation(ReputationEvent::ReputationUpdated {
 					who: c.bob.clone(),
 					outcome: "job_finalized",
 					score_ppm: 666_666,
-				},
+				}),
 			],
 		),
 		block(
 			6,
 			vec![
-				HavnEvent::JobExpired { job_id: 1 },
-				HavnEvent::Dripped { who: c.ferdie.clone(), amount: Planck(100 * HAI) },
+				HavnEvent::ExecutionLog(JobEvent::JobExpired { job_id: 1 }),
+				HavnEvent::Faucet(FaucetEvent::Dripped {
+					who: c.ferdie.clone(),
+					amount: Planck(100 * HAI),
+				}),
 			],
 		),
 	]

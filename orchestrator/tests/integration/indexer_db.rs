@@ -6,7 +6,7 @@ use havn_orchestrator::{
 		write::{write_block, Applied},
 		Db, DbError,
 	},
-	model::{HavnEvent, Planck},
+	model::{FaucetEvent, HavnEvent, Planck},
 };
 use sqlx::Row;
 
@@ -116,7 +116,7 @@ pub async fn exactly_once(db: &Db) {
 	let first = broken.events[0].clone();
 	broken.events.push(havn_orchestrator::model::IndexedEvent {
 		index: first.index,
-		event: HavnEvent::Dripped { who: c.alice.clone(), amount: Planck(1) },
+		event: HavnEvent::Faucet(FaucetEvent::Dripped { who: c.alice.clone(), amount: Planck(1) }),
 	});
 	assert!(db.apply_block(&broken).await.is_err());
 	assert_eq!(db.last_indexed().await.unwrap(), Some(2));

@@ -13,3 +13,4 @@ mod indexer_db;
 mod live;
 mod pool;
 mod postgres;
+mod projections;

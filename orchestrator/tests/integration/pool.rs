@@ -5,7 +5,7 @@ use axum::{
 	body::Body,
 	http::{header, Method, Request, StatusCode},
 };
-use havn_orchestrator::model::HavnEvent;
+use havn_orchestrator::model::{HavnEvent, JobEvent};
 use havn_primitives::{Attestation, Digest, Verdict};
 use serde_json::json;
 use subxt_signer::sr25519::{dev, Keypair};
@@ -130,13 +130,13 @@ async fn committee_phase_and_inclusion() {
 	// Charlie's verdict lands on-chain without the digest in the event: the pool's is kept.
 	let mut b5 = block(
 		5,
-		vec![HavnEvent::AttestationSubmitted {
+		vec![HavnEvent::ExecutionLog(JobEvent::AttestationSubmitted {
 			job_id: 0,
 			validator: c.charlie.clone(),
-			verdict: "valid",
+			verdict: Verdict::Valid,
 			reexecution_digest: None,
 			batched_by: Some(c.charlie.clone()),
-		}],
+		})],
 	);
 	b5.validators = None;
 	db.apply_block(&b5).await.unwrap();
@@ -151,7 +151,9 @@ async fn committee_phase_and_inclusion() {
 
 	// Once the job is decided its leftover attestations are no longer pending, and new ones are
 	// refused.
-	db.apply_block(&block(6, vec![HavnEvent::JobRejected { job_id: 0 }])).await.unwrap();
+	db.apply_block(&block(6, vec![HavnEvent::ExecutionLog(JobEvent::JobRejected { job_id: 0 })]))
+		.await
+		.unwrap();
 	let (_, pending) = get_json(&router, "/v1/attestations/pending").await;
 	assert_eq!(pending["items"], json!([]));
 	let ferdie = dev::ferdie();
