@@ -161,6 +161,54 @@ pub fn distribute_equally(amount: Balance, n: u32) -> (Balance, Balance) {
 	(each, amount.saturating_sub(paid))
 }
 
+/// The payments of one settled fee, in planck, as the PayoutRouter makes them ([`plan`]).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Payouts {
+	/// To the workflow's creator (its own share, plus the upstream share when the workflow has
+	/// no dependencies).
+	pub creator: Balance,
+	/// To each dependency's creator, in the order of the dependency weights.
+	pub upstream: Vec<Balance>,
+	/// To each execution node.
+	pub node_each: Balance,
+	/// To each validator.
+	pub validator_each: Balance,
+	/// To the treasury: its share and every rounding remainder.
+	pub treasury: Balance,
+}
+
+/// Plan the payments of `fee` (planck) under `royalty`, for a workflow whose dependencies
+/// weigh `upstream` (ppm, in order), run by `nodes` nodes and attested by `validators`
+/// validators. The creator takes the upstream share when there are no dependencies; the
+/// upstream share goes by weight ([`distribute`]), the node and validator shares in equal
+/// parts ([`distribute_equally`]); every remainder goes to the treasury, so the payments sum to
+/// `fee` to the planck. `None` only on overflow, which a valid split cannot reach.
+///
+/// This is the PayoutRouter's rule (`ensure_can_distribute`), written once so that off-chain
+/// tools (the benchmark seeder) pay as the chain does.
+pub fn plan(
+	royalty: &RoyaltySplit,
+	fee: Balance,
+	upstream: &[u32],
+	nodes: u32,
+	validators: u32,
+) -> Option<Payouts> {
+	let shares = royalty.split(fee);
+	let mut treasury = shares.treasury;
+	let (creator, upstream) = if upstream.is_empty() {
+		(shares.creator.checked_add(shares.upstream)?, Vec::new())
+	} else {
+		let (parts, remainder) = distribute(shares.upstream, upstream);
+		treasury = treasury.checked_add(remainder)?;
+		(shares.creator, parts)
+	};
+	let (node_each, remainder) = distribute_equally(shares.node, nodes);
+	treasury = treasury.checked_add(remainder)?;
+	let (validator_each, remainder) = distribute_equally(shares.validators, validators);
+	treasury = treasury.checked_add(remainder)?;
+	Some(Payouts { creator, upstream, node_each, validator_each, treasury })
+}
+
 /// `amount * num / den`, rounded down, without overflow for `num <= den`.
 fn mul_div_floor(amount: Balance, num: u64, den: u64) -> Balance {
 	if den == 0 {
@@ -269,6 +317,30 @@ mod tests {
 		fn distribute_equally_conserves(amount in any::<u128>(), n in 0u32..64) {
 			let (each, rem) = distribute_equally(amount, n);
 			prop_assert_eq!(each * u128::from(n) + rem, amount);
+		}
+
+		#[test]
+		fn plan_pays_the_whole_fee(
+			split in arb_split(),
+			fee in 0u128..u128::MAX / 4,
+			upstream in proptest::collection::vec(1u32..1_000_000, 0..4),
+			nodes in 0u32..4,
+			validators in 0u32..8,
+		) {
+			let plan = plan(&split, fee, &upstream, nodes, validators).unwrap();
+			let shares = split.split(fee);
+			prop_assert_eq!(plan.upstream.len(), upstream.len());
+			if upstream.is_empty() {
+				prop_assert_eq!(plan.creator, shares.creator + shares.upstream);
+			} else {
+				prop_assert_eq!(plan.creator, shares.creator);
+			}
+			let paid = plan.creator
+				+ plan.upstream.iter().sum::<u128>()
+				+ plan.node_each * u128::from(nodes)
+				+ plan.validator_each * u128::from(validators)
+				+ plan.treasury;
+			prop_assert_eq!(paid, fee);
 		}
 	}
 }

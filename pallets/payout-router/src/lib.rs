@@ -3,7 +3,7 @@
 //! ## Overview
 //!
 //! The PayoutRouter pays each finalized job's escrowed fee out **exactly once**, to the planck,
-//! among the five parties of the workflow's [`RoyaltySplit`]: the workflow's creator, the
+//! among the five parties of the workflow's [`RoyaltySplit`](havn_primitives::RoyaltySplit): the workflow's creator, the
 //! creators of its dependencies (upstream), the execution node(s), the validators who attested
 //! correctly, and the treasury. It keeps an earnings ledger per account ([`EarningsOf`]) and per
 //! workflow ([`WorkflowStats`]), and emits one [`Event::FeePaid`] per payment.
@@ -28,6 +28,9 @@
 //!   [`Event::PaymentRedirected`] says so.
 //!
 //! ## How a fee is split
+//!
+//! The rule is [`havn_primitives::royalty::plan`] (shared with off-chain tools); this pallet then
+//! pays the planned amounts, redirecting what a payee cannot receive.
 //!
 //! 1. `shares = royalty.split(fee)`; the split must be valid (parts sum to 100%).
 //! 2. Creator: `shares.creator`. If the workflow has **no dependencies**, the upstream share goes
@@ -106,9 +109,8 @@ use frame_support::traits::{
 };
 use havn_primitives::{
 	api::WorkflowEarnings,
-	royalty::{distribute, distribute_equally},
 	traits::{DistributeFee, Settlement, WorkflowInspect},
-	Balance, FeeShares, JobId, RoyaltySplit, WorkflowId,
+	Balance, FeeShares, JobId, WorkflowId,
 };
 use sp_runtime::{traits::Zero, ArithmeticError, DispatchError};
 
@@ -281,7 +283,16 @@ impl<T: Config> Pallet<T> {
 		let validators =
 			u32::try_from(settlement.validators.len()).map_err(|_| Error::<T>::TooManyPayees)?;
 
-		let shares = RoyaltySplit::split(&payees.royalty, settlement.fee);
+		let weights: Vec<u32> =
+			payees.upstream.iter().map(|dep| dep.weight.deconstruct()).collect();
+		let plan = havn_primitives::royalty::plan(
+			&payees.royalty,
+			settlement.fee,
+			&weights,
+			nodes,
+			validators,
+		)
+		.ok_or(ArithmeticError::Overflow)?;
 		let capacity = payees
 			.upstream
 			.len()
@@ -289,57 +300,33 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(settlement.validators.len())
 			.saturating_add(1);
 		let mut payments = Vec::with_capacity(capacity);
-		let mut treasury = shares.treasury;
-
-		if payees.upstream.is_empty() {
-			// No dependencies: the upstream share is the creator's.
+		payments.push(PlannedPayment {
+			payee: payees.creator,
+			role: PayeeRole::Creator,
+			amount: plan.creator,
+			upstream_workflow: None,
+		});
+		for (dep, part) in payees.upstream.into_iter().zip(plan.upstream) {
 			payments.push(PlannedPayment {
-				payee: payees.creator,
-				role: PayeeRole::Creator,
-				amount: shares
-					.creator
-					.checked_add(shares.upstream)
-					.ok_or(ArithmeticError::Overflow)?,
-				upstream_workflow: None,
+				payee: dep.creator,
+				role: PayeeRole::Upstream,
+				amount: part,
+				upstream_workflow: Some(dep.workflow_id),
 			});
-		} else {
-			payments.push(PlannedPayment {
-				payee: payees.creator,
-				role: PayeeRole::Creator,
-				amount: shares.creator,
-				upstream_workflow: None,
-			});
-			let weights: Vec<u32> =
-				payees.upstream.iter().map(|dep| dep.weight.deconstruct()).collect();
-			let (parts, remainder) = distribute(shares.upstream, &weights);
-			treasury = treasury.checked_add(remainder).ok_or(ArithmeticError::Overflow)?;
-			for (dep, part) in payees.upstream.into_iter().zip(parts) {
-				payments.push(PlannedPayment {
-					payee: dep.creator,
-					role: PayeeRole::Upstream,
-					amount: part,
-					upstream_workflow: Some(dep.workflow_id),
-				});
-			}
 		}
-
-		let (each, remainder) = distribute_equally(shares.node, nodes);
-		treasury = treasury.checked_add(remainder).ok_or(ArithmeticError::Overflow)?;
 		payments.extend(settlement.nodes.iter().map(|node| PlannedPayment {
 			payee: node.clone(),
 			role: PayeeRole::Node,
-			amount: each,
+			amount: plan.node_each,
 			upstream_workflow: None,
 		}));
-
-		let (each, remainder) = distribute_equally(shares.validators, validators);
-		treasury = treasury.checked_add(remainder).ok_or(ArithmeticError::Overflow)?;
 		payments.extend(settlement.validators.iter().map(|validator| PlannedPayment {
 			payee: validator.clone(),
 			role: PayeeRole::Validator,
-			amount: each,
+			amount: plan.validator_each,
 			upstream_workflow: None,
 		}));
+		let treasury = plan.treasury;
 
 		Ok(DistributionPlan { payments, treasury })
 	}
