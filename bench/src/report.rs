@@ -76,6 +76,7 @@ pub struct Figures {
 	light_ms: Vec<u64>,
 	light_in_flight: u32,
 	lag: Vec<i64>,
+	index_times: Option<crate::load::IndexTimes>,
 	failed: usize,
 	refused: usize,
 }
@@ -100,6 +101,7 @@ impl Figures {
 			light_ms: sorted(light, |l| l.1),
 			light_in_flight: args.latency_in_flight,
 			lag,
+			index_times: jobs.index_times,
 			failed: jobs.failed + transfers.failed + light.failed,
 			refused: jobs.refused + transfers.refused + light.refused,
 		}
@@ -166,6 +168,13 @@ impl Figures {
 				self.lag.len()
 			)),
 			_ => s.push_str("indexer lag: not sampled (no --indexer-metrics)\n"),
+		}
+		if let Some(t) = self.index_times {
+			s.push_str(&format!(
+				"indexer time per block ({} blocks): fetch mean {:.0} ms (slowest <= {:.0} ms), \
+				 write mean {:.0} ms (slowest <= {:.0} ms)\n",
+				t.write.0, t.fetch.1, t.fetch.2, t.write.1, t.write.2
+			));
 		}
 		s.push_str(&format!(
 			"extrinsics refused by the pool: {}; batch items or extrinsics failed in dispatch: {}\n",

@@ -36,8 +36,8 @@ pub struct Config {
 	#[arg(long, env = "HAVN_INDEX_FROM", default_value_t = 1)]
 	pub index_from: u32,
 
-	/// How often to poll the finalized head when caught up, in ms (a third of a block time, so
-	/// that a new finalized block is seen within a second).
+	/// How often to poll the finalized head when caught up, in ms: the fallback when the node's
+	/// finalized-head subscription (which the indexer follows first) fails or ends.
 	#[arg(long, env = "HAVN_POLL_MS", default_value_t = 1_000)]
 	pub poll_ms: u64,
 

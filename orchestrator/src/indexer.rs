@@ -2,7 +2,8 @@
 //!
 //! It indexes from `last_indexed + 1` (first run: `--index-from`) up to the finalized head
 //! (read again every second while behind, so that the finalized height and the lag it
-//! publishes stay current), then polls the head every `--poll-ms`. For each block it reads the
+//! publishes stay current), then waits for the node to announce the next finalized head
+//! (`chain_subscribeFinalizedHeads`), polling every `--poll-ms` as a fallback. For each block it reads the
 //! events and `Timestamp::Now`, has each Havn pallet's projection ([`crate::projection`]) decode
 //! its events with the storage records they need (read at that block, up to
 //! [`DECODE_CONCURRENCY`] at once: the workflow record, the job's inputs, the receipt's
@@ -88,6 +89,15 @@ impl Indexer {
 		indexed: watch::Sender<Option<u32>>,
 	) -> Result<(), IndexerError> {
 		let mut failures = 0u32;
+		// Finalized heads as the node announces them, so that a new finalized block is indexed
+		// at once; the poll stays as the fallback when the subscription fails or ends.
+		let mut heads = match self.client.rpc().chain_subscribe_finalized_heads().await {
+			Ok(heads) => Some(heads),
+			Err(err) => {
+				tracing::warn!(error = %err, "no finalized-head subscription; polling");
+				None
+			}
+		};
 		loop {
 			if *shutdown.borrow() {
 				return Ok(());
@@ -103,8 +113,20 @@ impl Indexer {
 					}
 				}
 			}
-			if !crate::shutdown::pause(self.poll, shutdown).await {
-				return Ok(());
+			let announced = async {
+				match heads.as_mut() {
+					Some(stream) => stream.next().await.is_some_and(|head| head.is_ok()),
+					None => std::future::pending().await,
+				}
+			};
+			tokio::select! {
+				alive = announced => if !alive {
+					tracing::warn!("the finalized-head subscription ended; polling");
+					heads = None;
+				},
+				go_on = crate::shutdown::pause(self.poll, shutdown) => if !go_on {
+					return Ok(());
+				},
 			}
 		}
 	}
@@ -121,6 +143,8 @@ impl Indexer {
 			Some(last) => last.saturating_add(1),
 			None => self.index_from,
 		};
+		// The next block is read over RPC while this one is written.
+		let mut prefetched: Option<BlockData> = None;
 		while next <= finalized {
 			if *shutdown.borrow() {
 				return Ok(());
@@ -130,21 +154,29 @@ impl Indexer {
 				finalized = finalized.max(self.finalized_head().await?);
 				head_read = Instant::now();
 			}
-			let started = Instant::now();
-			let block = self.fetch(next).await?;
-			let fetched = Instant::now();
-			self.metrics
-				.block_seconds
-				.with_label_values(&["fetch"])
-				.observe(fetched.duration_since(started).as_secs_f64());
-			let events = block.events.len() as u64;
-			let (applied, statements) = self.db.apply_block_counted(&block).await?;
+			let block = match prefetched.take().filter(|b| b.number == next) {
+				Some(block) => block,
+				None => self.timed_fetch(next).await?,
+			};
+			let ahead = next.checked_add(1).filter(|n| *n <= finalized);
+			let write = async {
+				let started = Instant::now();
+				let written = self.db.apply_block_counted(&block).await;
+				(written, started.elapsed())
+			};
+			let read = async {
+				match ahead {
+					Some(n) => Some(self.timed_fetch(n).await),
+					None => None,
+				}
+			};
+			let ((written, took), read) = tokio::join!(write, read);
+			let (applied, statements) = written?;
+			prefetched = read.transpose()?;
 			self.metrics.sql_statements.inc_by(statements);
-			self.metrics
-				.block_seconds
-				.with_label_values(&["write"])
-				.observe(fetched.elapsed().as_secs_f64());
+			self.metrics.block_seconds.with_label_values(&["write"]).observe(took.as_secs_f64());
 			if applied == Applied::Indexed {
+				let events = block.events.len() as u64;
 				self.metrics.indexed_events.inc_by(events);
 				tracing::debug!(block = next, events, "indexed");
 				for event in &block.events {
@@ -160,6 +192,17 @@ impl Indexer {
 			next = next.saturating_add(1);
 		}
 		Ok(())
+	}
+
+	/// [`Indexer::fetch`], timed in the `fetch` step of the block histogram.
+	async fn timed_fetch(&self, number: u32) -> Result<BlockData, IndexerError> {
+		let started = Instant::now();
+		let block = self.fetch(number).await?;
+		self.metrics
+			.block_seconds
+			.with_label_values(&["fetch"])
+			.observe(started.elapsed().as_secs_f64());
+		Ok(block)
 	}
 
 	/// Read the finalized head and publish it (`/health`, `/metrics`).
@@ -208,8 +251,16 @@ impl Indexer {
 			decoded.push((event.index(), event.phase(), outer));
 		}
 
-		// The storage reads the events need, DECODE_CONCURRENCY at a time, in event order.
-		let ctx = BlockCtx::new(&at, number);
+		// The storage records the events name, read ahead in few requests; then the decodes,
+		// DECODE_CONCURRENCY at a time, in event order.
+		let ctx = BlockCtx::new(&at, self.client.rpc(), number);
+		let mut keys = Vec::new();
+		for (_, _, event) in &decoded {
+			keys.extend(projection::storage_keys(&ctx, event)?);
+		}
+		keys.sort_unstable();
+		keys.dedup();
+		ctx.prefetch(keys).await?;
 		let stake_touched = decoded.iter().any(|(_, _, e)| matches!(e, api::Event::StakeGuard(_)));
 		let out: Vec<IndexedEvent> = stream::iter(decoded)
 			.map(|(index, phase, outer)| {

@@ -83,8 +83,10 @@ impl Bench {
 			let at = block.at().await?;
 			self.flush(&mut state, &at, &mut run).await?;
 		}
-		if let Some(l) = lag.take() {
-			run.lag.extend(l.stop().await);
+		if let (Some(l), Some(url)) = (lag.take(), self.args.indexer_metrics.as_deref()) {
+			let (samples, times) = l.stop(url).await;
+			run.lag.extend(samples);
+			run.index_times = times;
 		}
 		Ok(run)
 	}

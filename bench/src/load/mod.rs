@@ -3,6 +3,7 @@
 
 mod jobs;
 mod lag;
+pub use lag::IndexTimes;
 
 use crate::Args;
 use anyhow::{anyhow, bail, Context, Result};
@@ -65,6 +66,8 @@ pub struct Run {
 	pub blocks: BTreeMap<u64, BlockStat>,
 	/// Indexer lag samples, blocks behind the chain's finalized head.
 	pub lag: Vec<i64>,
+	/// The orchestrator's time per indexed block, when sampled.
+	pub index_times: Option<IndexTimes>,
 	/// Extrinsics submitted, and rejected by the pool.
 	pub submitted: usize,
 	/// Extrinsics the pool refused.

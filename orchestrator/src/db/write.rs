@@ -2,7 +2,7 @@
 //! runs the per-pallet projections' [`write_block`] (see [`crate::projection::writer`]) in a
 //! write transaction and commits it.
 
-pub use crate::projection::writer::{write_block_counted, Applied};
+pub use crate::projection::writer::{write_block_counted, write_block_keeping, Applied};
 
 use super::{Db, DbError};
 use crate::model::BlockData;

@@ -21,7 +21,7 @@ use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 
 mod decode;
-pub use decode::decode;
+pub use decode::{decode, storage_keys};
 
 /// An ExecutionLog event, with the storage details it implies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::VariantNames)]

@@ -30,7 +30,7 @@ pub mod writer;
 
 mod ctx;
 
-pub use ctx::{chain as ctx_chain, BlockCtx, Ledger};
+pub use ctx::{chain as ctx_chain, BlockCtx, Ledger, PREFETCH_CHUNK};
 pub use faucet::FaucetEvent;
 pub use jobs::JobEvent;
 pub use payouts::PayoutEvent;
@@ -184,6 +184,16 @@ pub const OTHER_PALLETS: &[&str] = &[
 /// The projection of `pallet`, if it is a Havn pallet.
 pub fn projection(pallet: &str) -> Option<&'static Coverage> {
 	PROJECTIONS.iter().find(|c| c.pallet == pallet)
+}
+
+/// The storage records the decode of `event` reads, to read ahead for the whole block
+/// ([`BlockCtx::prefetch`]).
+pub fn storage_keys(ctx: &BlockCtx<'_>, event: &api::Event) -> Result<Vec<Vec<u8>>, IndexerError> {
+	match event {
+		api::Event::ExecutionLog(e) => jobs::storage_keys(ctx, e),
+		api::Event::StakeGuard(e) => stake::storage_keys(ctx, e),
+		_ => Ok(Vec::new()),
+	}
 }
 
 /// Decode one chain event of a Havn pallet into a [`HavnEvent`] (`None` for an event its

@@ -6,7 +6,7 @@
 //! unbonding stake is StakeGuard's rule alone.
 
 use super::{
-	ctx::{chain, hex32, ss58, utf8, Ledger},
+	ctx::{hex32, ss58, utf8, Ledger},
 	fields,
 	writer::BlockWriter,
 	BlockCtx, Coverage, PalletEvent,
@@ -220,14 +220,23 @@ async fn node(
 	ctx: &BlockCtx<'_>,
 	who: &AccountId,
 ) -> Result<Option<api::runtime_types::pallet_stake_guard::types::NodeRecord>, IndexerError> {
-	ctx.at()
-		.storage()
-		.try_fetch(api::storage().stake_guard().node_info(), (*who,))
-		.await
-		.map_err(chain)?
-		.map(|v| v.decode())
-		.transpose()
-		.map_err(chain)
+	ctx.read(api::storage().stake_guard().node_info(), (*who,)).await
+}
+
+/// The records the decode of `event` reads: the bond of a stake change, the record of a node.
+pub fn storage_keys(ctx: &BlockCtx<'_>, event: &Event) -> Result<Vec<Vec<u8>>, IndexerError> {
+	let stake = api::storage().stake_guard();
+	Ok(match event {
+		Event::Bonded { who, .. }
+		| Event::BondedExtra { who, .. }
+		| Event::Unbonded { who, .. }
+		| Event::Withdrawn { who, .. }
+		| Event::Slashed { who, .. } => vec![ctx.key(stake.bonds(), (*who,))?],
+		Event::NodeRegistered { who, .. } | Event::HeartbeatReceived { who, .. } => {
+			vec![ctx.key(stake.node_info(), (*who,))?]
+		}
+		Event::NodeQuarantineLifted { .. } | Event::BondClosed { .. } => Vec::new(),
+	})
 }
 
 /// Write the event's rows (stake events are rare: a statement or two each).

@@ -449,6 +449,17 @@ pub async fn write_block_counted(
 	conn: &mut AnyConnection,
 	block: &BlockData,
 ) -> Result<(Applied, u64), DbError> {
+	write_block_keeping(conn, block, |_| true).await
+}
+
+/// [`write_block_counted`], storing an `events` row only for the events `keep` accepts (the
+/// indexer keeps every one; the benchmark seeder may keep only the jobs' timelines). Every event
+/// still writes its derived rows.
+pub async fn write_block_keeping(
+	conn: &mut AnyConnection,
+	block: &BlockData,
+	keep: impl Fn(&HavnEvent) -> bool,
+) -> Result<(Applied, u64), DbError> {
 	match last_indexed_in(conn).await? {
 		Some(last) if block.number <= last => return Ok((Applied::AlreadyIndexed, 1)),
 		Some(last) if Some(block.number) != last.checked_add(1) => {
@@ -470,7 +481,9 @@ pub async fn write_block_counted(
 	w.execute(query).await?;
 	jobs::prepare(&mut w, &block.events).await?;
 	for indexed in &block.events {
-		w.event_row(indexed)?;
+		if keep(&indexed.event) {
+			w.event_row(indexed)?;
+		}
 		let index = i64::from(indexed.index);
 		match &indexed.event {
 			HavnEvent::WorkflowRegistry(e) => workflows::apply(&mut w, e).await?,

@@ -6,7 +6,7 @@ use crate::{
 	indexer::IndexerError,
 	model::{JobDetails, Planck, ReceiptDetails},
 	projection::{
-		ctx::{chain, hex32, ss58, utf8},
+		ctx::{hex32, ss58, utf8},
 		BlockCtx,
 	},
 };
@@ -93,17 +93,24 @@ pub async fn decode(
 	}))
 }
 
+/// The records the decode of `event` reads: a submitted job's, a receipt's.
+pub fn storage_keys(ctx: &BlockCtx<'_>, event: &Event) -> Result<Vec<Vec<u8>>, IndexerError> {
+	let log = api::storage().execution_log();
+	Ok(match event {
+		Event::JobSubmitted { job_id, .. } => vec![ctx.key(log.jobs(), (*job_id,))?],
+		Event::ReceiptSubmitted { job_id, node, .. } => {
+			vec![ctx.key(log.receipts(), (*job_id, *node))?]
+		}
+		_ => Vec::new(),
+	})
+}
+
 /// `ExecutionLog::Jobs(job_id)` at the block: what `JobSubmitted` does not carry.
 async fn job_details(ctx: &BlockCtx<'_>, job_id: u64) -> Result<JobDetails, IndexerError> {
 	let job = ctx
-		.at()
-		.storage()
-		.try_fetch(api::storage().execution_log().jobs(), (job_id,))
-		.await
-		.map_err(chain)?
-		.ok_or_else(|| ctx.missing(format!("ExecutionLog::Jobs({job_id})")))?
-		.decode()
-		.map_err(chain)?;
+		.read(api::storage().execution_log().jobs(), (job_id,))
+		.await?
+		.ok_or_else(|| ctx.missing(format!("ExecutionLog::Jobs({job_id})")))?;
 	Ok(JobDetails {
 		redundancy: job.redundancy,
 		input_digest: hex32(job.input_digest.0),
@@ -118,14 +125,9 @@ async fn receipt_details(
 	node: &AccountId,
 ) -> Result<ReceiptDetails, IndexerError> {
 	let (receipt, signature) = ctx
-		.at()
-		.storage()
-		.try_fetch(api::storage().execution_log().receipts(), (job_id, *node))
-		.await
-		.map_err(chain)?
-		.ok_or_else(|| ctx.missing(format!("ExecutionLog::Receipts({job_id}, {node})")))?
-		.decode()
-		.map_err(chain)?;
+		.read(api::storage().execution_log().receipts(), (job_id, *node))
+		.await?
+		.ok_or_else(|| ctx.missing(format!("ExecutionLog::Receipts({job_id}, {node})")))?;
 	Ok(ReceiptDetails {
 		latency_ms: receipt.latency_ms,
 		energy_mj: receipt.energy_estimate,
