@@ -95,13 +95,13 @@ async fn main() -> anyhow::Result<()> {
 	let report = seed(&db, &config).await.context("seed")?;
 	let rows: u64 = report.rows.values().sum();
 	println!(
-		"seeded {} jobs ({rows} rows) in {:.1} s (rows {:.1} s, indexes {:.1} s, aggregates \
-		 {:.1} s); head block {}",
+		"seeded {} jobs ({rows} rows, {} SQL statements through the indexer's writer) in {:.1} s \
+		 (blocks {:.1} s, indexes {:.1} s); head block {}",
 		config.jobs,
+		report.statements,
 		report.seconds,
 		report.rows_seconds,
 		report.index_seconds,
-		report.aggregates_seconds,
 		report.head
 	);
 	for (table, n) in &report.rows {

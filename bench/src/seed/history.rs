@@ -1,101 +1,193 @@
-//! The history itself: workflows, each job with its fate (nodes, receipts, attestations,
-//! payouts and events), the accounts, the running totals and the blocks.
+//! The history itself, as the chain's events: the network's set-up (workflows, bonds,
+//! registrations, heartbeats, reputation, faucet drips) and each job with its fate (assignment,
+//! receipts, attestations, decision and the PayoutRouter's payments), placed in the blocks they
+//! happen in. [`super::seed`] writes the blocks through the indexer's own writer.
 
 use super::*;
+use havn_orchestrator::model::{
+	BondRole, Capabilities, FaucetEvent, GpuMetrics, Ledger, ReputationEvent, StakeEvent,
+	WorkflowRecord,
+};
 
-pub(crate) async fn write_workflows(
-	conn: &Sink,
-	t: &mut Tables,
-	ledger: &mut Ledger,
-	pop: &Population,
-) -> Result<(), SeedError> {
+/// The events of the blocks not written yet, by block.
+#[derive(Debug, Default)]
+pub(crate) struct Timeline {
+	blocks: BTreeMap<u32, Vec<HavnEvent>>,
+}
+
+impl Timeline {
+	/// `event` happens in `block`, after the events placed there before it.
+	pub(crate) fn at(&mut self, block: u32, event: HavnEvent) {
+		self.blocks.entry(block).or_default().push(event);
+	}
+
+	/// The events of `block`, in order (removed from the timeline).
+	pub(crate) fn take(&mut self, block: u32) -> Vec<HavnEvent> {
+		self.blocks.remove(&block).unwrap_or_default()
+	}
+}
+
+/// The block in which `node` bonded (just before it registered; block 1 if it never did).
+fn bond_block(node: &NodeSpec) -> u32 {
+	node.registered.map(|r| r.saturating_sub(1).max(1)).unwrap_or(1)
+}
+
+/// The set-up of the network: every workflow's publication (and later versions, ownership
+/// transfer, deprecation), the bonds of nodes, validators and the relay, the nodes'
+/// registrations and last heartbeats, everyone's last reputation update and one faucet drip per
+/// payer.
+pub(crate) fn network(pop: &Population, t: &mut Timeline) {
 	let mut rng = Rng::new(pop.config.seed, 6);
 	for (id, w) in pop.workflows.iter().enumerate() {
-		let id64 = id as u64;
+		let id = id as u64;
 		let owner = pop.creators.get(w.owner).cloned().unwrap_or_default();
 		let creator = pop.creators.get(w.creator).cloned().unwrap_or_default();
 		let hashes: Vec<String> = (0..w.version).map(|_| rng.hex(32)).collect();
 		let uris: Vec<String> = (0..w.version).map(|_| format!("ipfs://{}", rng.cid())).collect();
 		let first_hash = hashes.first().cloned().unwrap_or_default();
 		let first_uri = uris.first().cloned().unwrap_or_default();
-		let current_hash = hashes.last().cloned().unwrap_or_default();
-		let current_uri = uris.last().cloned().unwrap_or_default();
-		let deposit = 10 * HAI;
-		let updated = w.created + 10 * (w.version - 1);
-		let event = HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowPublished {
-			id: id64,
+		let record = WorkflowRecord {
 			owner: creator.clone(),
+			kind: w.kind,
 			manifest_hash: first_hash.clone(),
+			manifest_uri: first_uri.clone(),
+			compute_class: w.class,
+			base_fee: Planck(w.base_fee),
+			royalty: w.royalty,
+			dependencies: w.dependencies.iter().map(|(d, wt)| (u64::from(*d), *wt)).collect(),
 			parent: w.parent.map(u64::from),
-			record: havn_orchestrator::model::WorkflowRecord {
+			depth: w.depth,
+			version: 1,
+			deprecated: false,
+			flag: None,
+			deposit: Planck(10 * HAI),
+			created_at: w.created,
+		};
+		t.at(
+			w.created,
+			HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowPublished {
+				id,
 				owner: creator.clone(),
-				kind: w.kind,
-				manifest_hash: first_hash.clone(),
-				manifest_uri: first_uri.clone(),
-				compute_class: w.class,
-				base_fee: Planck(w.base_fee),
-				royalty: w.royalty,
-				dependencies: w.dependencies.iter().map(|(d, wt)| (u64::from(*d), *wt)).collect(),
+				manifest_hash: first_hash,
 				parent: w.parent.map(u64::from),
-				depth: w.depth,
-				version: 1,
-				deprecated: false,
-				flag: None,
-				deposit: Planck(deposit),
-				created_at: w.created,
-			},
-			first_manifest_uri: first_uri.clone(),
-		});
-		let (_, row) = event_row(ledger, pop.config.events, w.created, &event)?;
-		t.events.push_event(conn, row).await?;
-		t.workflows
-			.push(
-				conn,
-				vec![
-					Arg::Int(id as i64),
-					Arg::Text(owner),
-					Arg::Text(creator),
-					Arg::Text(w.kind.into()),
-					Arg::Text(current_hash),
-					Arg::Text(current_uri),
-					Arg::Text(w.class.to_string()),
-					Arg::Text(w.base_fee.to_string()),
-					Arg::Text(serde_json::to_string(&w.royalty)?),
-					Arg::OptInt(w.parent.map(i64::from)),
-					Arg::Int(w.depth.into()),
-					Arg::Int(w.version.into()),
-					Arg::Text(if id % 50 == 49 { "deprecated" } else { "active" }.into()),
-					Arg::OptText(None),
-					Arg::Text(deposit.to_string()),
-					Arg::Int(w.created.into()),
-					Arg::Int(updated.into()),
-				],
-			)
-			.await?;
-		for (dep, weight) in &w.dependencies {
-			t.dependencies
-				.push(
-					conn,
-					vec![Arg::Int(id as i64), Arg::Int((*dep).into()), Arg::Int((*weight).into())],
-				)
-				.await?;
+				record,
+				first_manifest_uri: first_uri,
+			}),
+		);
+		for (v, (hash, uri)) in hashes.into_iter().zip(uris).enumerate().skip(1) {
+			t.at(
+				w.created + 10 * v as u32,
+				HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowVersionPublished {
+					id,
+					version: v as u32 + 1,
+					manifest_hash: hash,
+					manifest_uri: uri,
+				}),
+			);
 		}
-		for (v, (hash, uri)) in hashes.into_iter().zip(uris).enumerate() {
-			t.versions
-				.push(
-					conn,
-					vec![
-						Arg::Int(id as i64),
-						Arg::Int(v as i64 + 1),
-						Arg::Text(hash),
-						Arg::OptText(Some(uri)),
-						Arg::Int(i64::from(w.created) + 10 * v as i64),
-					],
-				)
-				.await?;
+		let settled = w.created + 10 * (w.version - 1);
+		if owner != creator {
+			t.at(
+				settled,
+				HavnEvent::WorkflowRegistry(WorkflowEvent::OwnershipTransferred {
+					id,
+					from: creator,
+					to: owner,
+				}),
+			);
+		}
+		if id % 50 == 49 {
+			t.at(settled, HavnEvent::WorkflowRegistry(WorkflowEvent::WorkflowDeprecated { id }));
 		}
 	}
-	Ok(())
+
+	let mut rng = Rng::new(pop.config.seed, 7);
+	let bonded = |who: &str, role, compute_class, amount: u128| {
+		HavnEvent::StakeGuard(StakeEvent::Bonded {
+			who: who.to_string(),
+			role,
+			compute_class,
+			amount: Planck(amount),
+			ledger: Some(Ledger { bonded: Planck(amount), unbonding: Planck(0) }),
+		})
+	};
+	for node in &pop.nodes {
+		t.at(
+			bond_block(node),
+			bonded(&node.account, BondRole::ExecutionNode, Some(node.class), node.bonded),
+		);
+		let gpu = node.class != ComputeClass::S;
+		if let Some(registered) = node.registered {
+			let capabilities = Capabilities {
+				compute_class: node.class,
+				gpu_model: if gpu { "NVIDIA L4".into() } else { String::new() },
+				vram_gib: if gpu { 24 } else { 0 },
+				models: vec!["all-MiniLM-L6-v2".into(), "SmolLM2-135M-Instruct".into()],
+			};
+			t.at(
+				registered,
+				HavnEvent::StakeGuard(StakeEvent::NodeRegistered {
+					who: node.account.clone(),
+					receipt_key: rng.hex(32),
+					capabilities: Some(capabilities),
+				}),
+			);
+		}
+		let metrics = gpu.then(|| GpuMetrics {
+			utilization_percent: rng.below(100) as u8,
+			memory_used_mib: rng.below(24_000) as u32,
+			power_milliwatts: 20_000 + rng.below(50_000) as u32,
+			temperature_c: 35 + rng.below(45) as u8,
+		});
+		if let Some(beat) = node.last_heartbeat.filter(|b| Some(*b) != node.registered) {
+			t.at(
+				beat,
+				HavnEvent::StakeGuard(StakeEvent::HeartbeatReceived {
+					who: node.account.clone(),
+					block: beat,
+					metrics,
+				}),
+			);
+		}
+		if let Some(score_ppm) = node.reputation_ppm {
+			t.at(recent(pop.head, &mut rng, 500), reputation(node, score_ppm));
+		}
+	}
+	for (account, score_ppm) in &pop.validators {
+		let amount = 10_000 * HAI + u128::from(rng.below(5_000)) * HAI;
+		t.at(1, bonded(account, BondRole::Validator, None, amount));
+		t.at(
+			recent(pop.head, &mut rng, 50),
+			HavnEvent::Reputation(ReputationEvent::ReputationUpdated {
+				who: account.clone(),
+				outcome: "attestation_agreed",
+				score_ppm: *score_ppm,
+			}),
+		);
+	}
+	t.at(1, bonded(&pop.relay, BondRole::Relay, None, 1_000 * HAI));
+	for (i, payer) in pop.payers.iter().enumerate() {
+		t.at(
+			2 + (i as u32) % (SETUP_BLOCKS - 2),
+			HavnEvent::Faucet(FaucetEvent::Dripped {
+				who: payer.clone(),
+				amount: Planck(100 * HAI),
+			}),
+		);
+	}
+}
+
+/// A block among the last `within` up to `head` (block 1 at the earliest).
+fn recent(head: u32, rng: &mut Rng, within: u64) -> u32 {
+	head.saturating_sub(rng.below(within) as u32).max(1)
+}
+
+fn reputation(node: &NodeSpec, score_ppm: u32) -> HavnEvent {
+	HavnEvent::Reputation(ReputationEvent::ReputationUpdated {
+		who: node.account.clone(),
+		outcome: "job_finalized",
+		score_ppm,
+	})
 }
 
 /// Phase of a generated job.
@@ -109,17 +201,12 @@ pub(crate) enum Fate {
 	Expired { assigned: bool },
 }
 
-pub(crate) async fn write_job(
-	conn: &Sink,
-	t: &mut Tables,
-	ledger: &mut Ledger,
-	pop: &Population,
-	id: u64,
-) -> Result<(), SeedError> {
+/// Job `id`'s events, from its submission to its fate, placed in their blocks.
+pub(crate) fn job(pop: &Population, id: u64, t: &mut Timeline) {
 	let cfg = &pop.config;
 	let mut rng = Rng::new(cfg.seed, 1_000 + id);
 	let workflow_id = pop.workflow_zipf.sample(&mut rng);
-	let Some(w) = pop.workflows.get(workflow_id as usize) else { return Ok(()) };
+	let Some(w) = pop.workflows.get(workflow_id as usize) else { return };
 	let payer =
 		pop.payers.get(pop.payer_zipf.sample(&mut rng) as usize).cloned().unwrap_or_default();
 	let s = submit_block(cfg, id);
@@ -157,7 +244,6 @@ pub(crate) async fn write_job(
 			nodes.push(n);
 		}
 	}
-	let node_account = |n: usize| pop.nodes.get(n).map(|x| x.account.clone()).unwrap_or_default();
 	let mut committee: Vec<usize> = Vec::with_capacity(cfg.quorum.into());
 	while committee.len() < usize::from(cfg.quorum) {
 		let v = rng.below(pop.validators.len() as u64) as usize;
@@ -165,9 +251,14 @@ pub(crate) async fn write_job(
 			committee.push(v);
 		}
 	}
-	let validator_account =
-		|v: usize| pop.validators.get(v).map(|x| x.0.clone()).unwrap_or_default();
-	let committee_accounts: Vec<String> = committee.iter().map(|v| validator_account(*v)).collect();
+	let node_accounts: Vec<String> = nodes
+		.iter()
+		.map(|n| pop.nodes.get(*n).map(|x| x.account.clone()).unwrap_or_default())
+		.collect();
+	let committee_accounts: Vec<String> = committee
+		.iter()
+		.map(|v| pop.validators.get(*v).map(|x| x.0.clone()).unwrap_or_default())
+		.collect();
 
 	let assigned = matches!(
 		fate,
@@ -179,55 +270,35 @@ pub(crate) async fn write_job(
 	) && !nodes.is_empty();
 	let attesting = matches!(fate, Fate::Attesting | Fate::Finalized | Fate::Rejected) && assigned;
 	let decided = matches!(fate, Fate::Finalized | Fate::Rejected) && attesting;
-	let assigned_block = s + 1;
 	let receipt_block = (s + 2).min(pop.head);
 	let decided_block = (s + 3 + rng.below(2) as u32).min(pop.head);
+	let event = |e: JobEvent| HavnEvent::ExecutionLog(e);
 
-	// JobSubmitted.
-	let event = HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
-		job_id: id,
-		workflow_id: workflow_id.into(),
-		payer: payer.clone(),
-		fee: Planck(fee),
-		compute_class: w.class,
-		deadline,
-		details: JobDetails {
-			redundancy,
-			input_digest: rng.hex(32),
-			input_uri: format!("ipfs://{}", rng.cid()),
-		},
-	});
-	let (input_digest, input_uri) = match &event {
-		HavnEvent::ExecutionLog(JobEvent::JobSubmitted { details, .. }) => {
-			(details.input_digest.clone(), details.input_uri.clone())
-		}
-		_ => (String::new(), String::new()),
-	};
-	let (_, row) = event_row(ledger, pop.config.events, s, &event)?;
-	t.events.push_event(conn, row).await?;
-
-	let node_accounts: Vec<String> = nodes.iter().map(|n| node_account(*n)).collect();
-	if assigned {
-		let event = HavnEvent::ExecutionLog(JobEvent::JobAssigned {
+	t.at(
+		s,
+		event(JobEvent::JobSubmitted {
 			job_id: id,
-			nodes: node_accounts.clone(),
-			by: pop.relay.clone(),
-		});
-		let (_, row) = event_row(ledger, pop.config.events, assigned_block, &event)?;
-		t.events.push_event(conn, row).await?;
-		for (slot, account) in node_accounts.iter().enumerate() {
-			t.job_nodes
-				.push(
-					conn,
-					vec![
-						Arg::Int(id as i64),
-						Arg::Text(account.clone()),
-						Arg::Int(slot as i64),
-						Arg::Int(assigned_block.into()),
-					],
-				)
-				.await?;
-		}
+			workflow_id: workflow_id.into(),
+			payer,
+			fee: Planck(fee),
+			compute_class: w.class,
+			deadline,
+			details: JobDetails {
+				redundancy,
+				input_digest: rng.hex(32),
+				input_uri: format!("ipfs://{}", rng.cid()),
+			},
+		}),
+	);
+	if assigned {
+		t.at(
+			s + 1,
+			event(JobEvent::JobAssigned {
+				job_id: id,
+				nodes: node_accounts.clone(),
+				by: pop.relay.clone(),
+			}),
+		);
 	}
 	let mut runtime_hash = String::new();
 	if attesting {
@@ -238,231 +309,96 @@ pub(crate) async fn write_job(
 				energy_mj: 1_000 + rng.below(400_000),
 				signature: rng.hex(64),
 			};
-			let outputs_cid = rng.cid();
-			let event = HavnEvent::ExecutionLog(JobEvent::ReceiptSubmitted {
-				job_id: id,
-				node: account.clone(),
-				runtime_hash: runtime_hash.clone(),
-				outputs_cid: outputs_cid.clone(),
-				details: details.clone(),
-			});
-			let (_, row) = event_row(ledger, pop.config.events, receipt_block, &event)?;
-			t.events.push_event(conn, row).await?;
-			t.receipts
-				.push(
-					conn,
-					vec![
-						Arg::Int(id as i64),
-						Arg::Text(account.clone()),
-						Arg::Text(runtime_hash.clone()),
-						Arg::Text(outputs_cid),
-						Arg::OptInt(Some(details.latency_ms.into())),
-						Arg::OptText(Some(details.energy_mj.to_string())),
-						Arg::OptText(Some(details.signature)),
-						Arg::Int(receipt_block.into()),
-					],
-				)
-				.await?;
+			t.at(
+				receipt_block,
+				event(JobEvent::ReceiptSubmitted {
+					job_id: id,
+					node: account.clone(),
+					runtime_hash: runtime_hash.clone(),
+					outputs_cid: rng.cid(),
+					details,
+				}),
+			);
 		}
-		let event = HavnEvent::ExecutionLog(JobEvent::JobAttesting {
-			job_id: id,
-			committee: committee_accounts.clone(),
-			sampled,
-		});
-		let (_, row) = event_row(ledger, pop.config.events, receipt_block, &event)?;
-		t.events.push_event(conn, row).await?;
+		t.at(
+			receipt_block,
+			event(JobEvent::JobAttesting {
+				job_id: id,
+				committee: committee_accounts.clone(),
+				sampled,
+			}),
+		);
 	}
-	let (mut valid, mut invalid) = (0i64, 0i64);
 	if decided {
 		let verdict = if fate == Fate::Finalized { Verdict::Valid } else { Verdict::Invalid };
 		let lead = committee_accounts.first().cloned();
 		for validator in &committee_accounts {
-			let digest = sampled.then(|| runtime_hash.clone());
-			let event = HavnEvent::ExecutionLog(JobEvent::AttestationSubmitted {
-				job_id: id,
-				validator: validator.clone(),
-				verdict,
-				reexecution_digest: digest.clone(),
-				batched_by: lead.clone(),
-			});
-			let (index, row) = event_row(ledger, pop.config.events, decided_block, &event)?;
-			t.events.push_event(conn, row).await?;
-			t.attestations
-				.push(
-					conn,
-					vec![
-						Arg::Int(id as i64),
-						Arg::Text(validator.clone()),
-						Arg::Text(<&str>::from(verdict).into()),
-						Arg::OptText(digest),
-						Arg::Text("attestation".into()),
-						Arg::Int(decided_block.into()),
-						Arg::Int(index),
-						Arg::OptText(lead.clone()),
-					],
-				)
-				.await?;
-			if verdict == Verdict::Valid {
-				valid += 1;
-			} else {
-				invalid += 1;
-			}
+			t.at(
+				decided_block,
+				event(JobEvent::AttestationSubmitted {
+					job_id: id,
+					validator: validator.clone(),
+					verdict,
+					reexecution_digest: sampled.then(|| runtime_hash.clone()),
+					batched_by: lead.clone(),
+				}),
+			);
 		}
 	}
-	let mut finalized_block = None;
-	let mut closed_block = None;
-	let phase = match fate {
+	match fate {
 		Fate::Finalized if decided => {
-			finalized_block = Some(i64::from(decided_block));
-			closed_block = finalized_block;
-			let event =
-				HavnEvent::ExecutionLog(JobEvent::JobFinalized { job_id: id, fee: Planck(fee) });
-			let (_, row) = event_row(ledger, pop.config.events, decided_block, &event)?;
-			t.events.push_event(conn, row).await?;
-			pay(conn, t, ledger, pop, id, workflow_id, w, fee, &nodes, &committee, decided_block)
-				.await?;
-			"finalized"
+			t.at(decided_block, event(JobEvent::JobFinalized { job_id: id, fee: Planck(fee) }));
+			pay(pop, id, workflow_id, w, &node_accounts, &committee_accounts, decided_block, t);
 		}
 		Fate::Rejected if decided => {
-			closed_block = Some(i64::from(decided_block));
-			let event = HavnEvent::ExecutionLog(JobEvent::JobRejected { job_id: id });
-			let (_, row) = event_row(ledger, pop.config.events, decided_block, &event)?;
-			t.events.push_event(conn, row).await?;
-			"rejected"
+			t.at(decided_block, event(JobEvent::JobRejected { job_id: id }))
 		}
-		Fate::Expired { .. } => {
-			closed_block = Some(i64::from(deadline));
-			let event = HavnEvent::ExecutionLog(JobEvent::JobExpired { job_id: id });
-			let (_, row) = event_row(ledger, pop.config.events, deadline, &event)?;
-			t.events.push_event(conn, row).await?;
-			"expired"
-		}
-		_ if attesting => "attesting",
-		_ if assigned => "assigned",
-		_ => "submitted",
-	};
-	let updated = closed_block
-		.or(attesting.then_some(i64::from(receipt_block)))
-		.or(assigned.then_some(i64::from(assigned_block)))
-		.unwrap_or(i64::from(s));
-	let committee_json =
-		if attesting { serde_json::to_string(&committee_accounts)? } else { "[]".to_string() };
-	t.jobs
-		.push(
-			conn,
-			vec![
-				Arg::Int(id as i64),
-				Arg::Int(workflow_id.into()),
-				Arg::Text(payer),
-				Arg::Text(fee.to_string()),
-				Arg::Text(w.class.to_string()),
-				Arg::OptInt(Some(redundancy.into())),
-				Arg::OptText(Some(input_digest)),
-				Arg::OptText(Some(input_uri)),
-				Arg::Text(phase.into()),
-				Arg::Int(s.into()),
-				Arg::Int(deadline.into()),
-				Arg::OptInt(assigned.then_some(i64::from(assigned_block))),
-				Arg::OptText(assigned.then(|| pop.relay.clone())),
-				Arg::Text(committee_json),
-				Arg::OptText(None),
-				Arg::Int(i64::from(sampled && attesting)),
-				Arg::Int(valid),
-				Arg::Int(invalid),
-				Arg::OptInt(finalized_block),
-				Arg::OptInt(closed_block),
-				Arg::OptText(None),
-				Arg::Int(updated),
-			],
-		)
-		.await?;
-	Ok(())
+		Fate::Expired { .. } => t.at(deadline, event(JobEvent::JobExpired { job_id: id })),
+		_ => {}
+	}
 }
 
-/// The PayoutRouter's payments for a finalized job: `FeePaid` rows and events, then
+/// The PayoutRouter's payments for a finalized job, by the chain's rule
+/// ([`havn_primitives::royalty::plan`]): `FeePaid` events (the treasury's last), then
 /// `JobSettled`.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn pay(
-	conn: &Sink,
-	t: &mut Tables,
-	ledger: &mut Ledger,
+fn pay(
 	pop: &Population,
 	id: u64,
 	workflow_id: u32,
 	w: &WorkflowSpec,
-	fee: u128,
-	nodes: &[usize],
-	committee: &[usize],
+	nodes: &[String],
+	committee: &[String],
 	block: u32,
-) -> Result<(), SeedError> {
-	let part = |ppm: u32| {
-		fee / 1_000_000 * u128::from(ppm) + fee % 1_000_000 * u128::from(ppm) / 1_000_000
+	t: &mut Timeline,
+) {
+	let royalty = havn_primitives::RoyaltySplit {
+		creator: Permill::from_parts(w.royalty.creator),
+		upstream: Permill::from_parts(w.royalty.upstream),
+		node: Permill::from_parts(w.royalty.node),
+		validators: Permill::from_parts(w.royalty.validators),
+		treasury: Permill::from_parts(w.royalty.treasury),
 	};
-	let creator_share = part(w.royalty.creator);
-	let upstream_share = part(w.royalty.upstream);
-	let node_share = part(w.royalty.node);
-	let validators_share = part(w.royalty.validators);
-	let mut payments: Vec<(Payee, String, havn_orchestrator::model::PayeeRole, u128)> = Vec::new();
-	let owner = pop.creators.get(w.owner).cloned().unwrap_or_default();
-	let mut upstream_paid = 0u128;
-	if w.dependencies.is_empty() {
-		payments.push((
-			Payee::Creator(w.owner),
-			owner.clone(),
-			havn_orchestrator::model::PayeeRole::Creator,
-			creator_share + upstream_share,
-		));
-		upstream_paid = upstream_share;
-	} else {
-		payments.push((
-			Payee::Creator(w.owner),
-			owner.clone(),
-			havn_orchestrator::model::PayeeRole::Creator,
-			creator_share,
-		));
-		let weights: Vec<u32> = w.dependencies.iter().map(|(_, wt)| *wt).collect();
-		let (parts, _) = havn_primitives::royalty::distribute(upstream_share, &weights);
-		for ((dep, _), amount) in w.dependencies.iter().zip(parts) {
-			let dep_owner = pop.workflows.get(*dep as usize).map(|d| d.owner).unwrap_or(0);
-			let account = pop.creators.get(dep_owner).cloned().unwrap_or_default();
-			payments.push((
-				Payee::Creator(dep_owner),
-				account,
-				havn_orchestrator::model::PayeeRole::Upstream,
-				amount,
-			));
-			upstream_paid += amount;
-		}
+	let weights: Vec<u32> = w.dependencies.iter().map(|(_, weight)| *weight).collect();
+	let Some(plan) = havn_primitives::royalty::plan(
+		&royalty,
+		w.base_fee,
+		&weights,
+		nodes.len() as u32,
+		committee.len() as u32,
+	) else {
+		return;
+	};
+	let creator = |index: usize| pop.creators.get(index).cloned().unwrap_or_default();
+	let mut payments = vec![(creator(w.owner), PayeeRole::Creator, plan.creator)];
+	for ((dep, _), amount) in w.dependencies.iter().zip(&plan.upstream) {
+		let owner = pop.workflows.get(*dep as usize).map(|d| d.owner).unwrap_or(0);
+		payments.push((creator(owner), PayeeRole::Upstream, *amount));
 	}
-	let (each_node, _) =
-		havn_primitives::royalty::distribute_equally(node_share, nodes.len() as u32);
-	for n in nodes {
-		let account = pop.nodes.get(*n).map(|x| x.account.clone()).unwrap_or_default();
-		payments.push((
-			Payee::Node(*n),
-			account,
-			havn_orchestrator::model::PayeeRole::Node,
-			each_node,
-		));
-	}
-	let (each_validator, _) =
-		havn_primitives::royalty::distribute_equally(validators_share, committee.len() as u32);
-	for v in committee {
-		let account = pop.validators.get(*v).map(|x| x.0.clone()).unwrap_or_default();
-		payments.push((
-			Payee::Validator(*v),
-			account,
-			havn_orchestrator::model::PayeeRole::Validator,
-			each_validator,
-		));
-	}
-	let paid: u128 = payments.iter().map(|p| p.3).sum();
-	payments.push((
-		Payee::Treasury,
-		TREASURY.to_string(),
-		havn_orchestrator::model::PayeeRole::Treasury,
-		fee - paid,
-	));
+	payments.extend(nodes.iter().map(|n| (n.clone(), PayeeRole::Node, plan.node_each)));
+	payments
+		.extend(committee.iter().map(|v| (v.clone(), PayeeRole::Validator, plan.validator_each)));
+	payments.push((TREASURY.to_string(), PayeeRole::Treasury, plan.treasury));
 	let mut shares = Shares {
 		creator: Planck(0),
 		upstream: Planck(0),
@@ -470,217 +406,37 @@ pub(crate) async fn pay(
 		validators: Planck(0),
 		treasury: Planck(0),
 	};
-	for (payee, account, role, amount) in payments {
-		let event = HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
-			job_id: id,
-			payee: account.clone(),
-			role,
-			amount: Planck(amount),
-		});
-		let (index, row) = event_row(ledger, pop.config.events, block, &event)?;
-		t.events.push_event(conn, row).await?;
-		t.payouts
-			.push(
-				conn,
-				vec![
-					Arg::Int(block.into()),
-					Arg::Int(index),
-					Arg::Int(id as i64),
-					Arg::OptInt(Some(workflow_id.into())),
-					Arg::Text(account),
-					Arg::Text(role.as_str().into()),
-					Arg::Text(amount.to_string()),
-				],
-			)
-			.await?;
-		ledger.pay(payee, amount);
-		ledger.total(&format!("paid:{}", role.as_str()), amount);
+	for (payee, role, amount) in payments.into_iter().filter(|p| p.2 > 0) {
 		let share = match role {
-			havn_orchestrator::model::PayeeRole::Creator => &mut shares.creator,
-			havn_orchestrator::model::PayeeRole::Upstream => &mut shares.upstream,
-			havn_orchestrator::model::PayeeRole::Node => &mut shares.node,
-			havn_orchestrator::model::PayeeRole::Validator => &mut shares.validators,
-			havn_orchestrator::model::PayeeRole::Treasury => &mut shares.treasury,
+			PayeeRole::Creator => &mut shares.creator,
+			PayeeRole::Upstream => &mut shares.upstream,
+			PayeeRole::Node => &mut shares.node,
+			PayeeRole::Validator => &mut shares.validators,
+			PayeeRole::Treasury => &mut shares.treasury,
 		};
 		share.0 += amount;
+		t.at(
+			block,
+			HavnEvent::PayoutRouter(PayoutEvent::FeePaid {
+				job_id: id,
+				payee,
+				role,
+				amount: Planck(amount),
+			}),
+		);
 	}
-	let _ = upstream_paid;
-	let event = HavnEvent::PayoutRouter(PayoutEvent::JobSettled {
-		job_id: id,
-		workflow_id: workflow_id.into(),
-		fee: Planck(fee),
-		shares,
-	});
-	let (_, row) = event_row(ledger, pop.config.events, block, &event)?;
-	t.events.push_event(conn, row).await?;
-	t.settlements
-		.push(
-			conn,
-			vec![
-				Arg::Int(id as i64),
-				Arg::Int(workflow_id.into()),
-				Arg::Text(fee.to_string()),
-				Arg::Text(serde_json::to_string(&shares)?),
-				Arg::Int(block.into()),
-			],
-		)
-		.await?;
-	ledger.total("settled", fee);
-	Ok(())
-}
-
-pub(crate) async fn write_accounts(
-	conn: &Sink,
-	t: &mut Tables,
-	ledger: &Ledger,
-	pop: &Population,
-) -> Result<(), SeedError> {
-	let mut rng = Rng::new(pop.config.seed, 7);
-	let head = i64::from(pop.head);
-	for (i, node) in pop.nodes.iter().enumerate() {
-		let earned = ledger.nodes.get(i).copied().unwrap_or(0);
-		let gpu = node.class != ComputeClass::S;
-		let capabilities = node.registered.map(|_| havn_orchestrator::model::Capabilities {
-			compute_class: node.class,
-			gpu_model: if gpu { "NVIDIA L4".into() } else { String::new() },
-			vram_gib: if gpu { 24 } else { 0 },
-			models: vec!["all-MiniLM-L6-v2".into(), "SmolLM2-135M-Instruct".into()],
-		});
-		let metrics =
-			(gpu && node.registered.is_some()).then(|| havn_orchestrator::model::GpuMetrics {
-				utilization_percent: rng.below(100) as u8,
-				memory_used_mib: rng.below(24_000) as u32,
-				power_milliwatts: 20_000 + rng.below(50_000) as u32,
-				temperature_c: 35 + rng.below(45) as u8,
-			});
-		let bonded_block = node.registered.map(|r| r.saturating_sub(1).max(1)).unwrap_or(1);
-		t.accounts
-			.push(
-				conn,
-				vec![
-					Arg::Text(node.account.clone()),
-					Arg::OptText(Some("execution_node".into())),
-					Arg::OptText(Some(node.class.to_string())),
-					Arg::Text(node.bonded.to_string()),
-					Arg::Text("0".into()),
-					Arg::Text("0".into()),
-					Arg::Text(earned.to_string()),
-					Arg::Int(0),
-					Arg::OptText(node.registered.map(|_| rng.hex(32))),
-					Arg::OptText(capabilities.as_ref().map(serde_json::to_string).transpose()?),
-					Arg::OptInt(node.registered.map(i64::from)),
-					Arg::OptInt(node.last_heartbeat.map(i64::from)),
-					Arg::OptText(metrics.as_ref().map(serde_json::to_string).transpose()?),
-					Arg::OptInt(node.reputation_ppm.map(i64::from)),
-					Arg::OptInt(node.reputation_ppm.map(|_| head - rng.below(500) as i64)),
-					Arg::OptInt(Some(bonded_block.into())),
-					Arg::Int(node.last_heartbeat.map(i64::from).unwrap_or(bonded_block.into())),
-				],
-			)
-			.await?;
-	}
-	for (i, (account, reputation)) in pop.validators.iter().enumerate() {
-		let earned = ledger.validators.get(i).copied().unwrap_or(0);
-		t.accounts
-			.push(
-				conn,
-				vec![
-					Arg::Text(account.clone()),
-					Arg::OptText(Some("validator".into())),
-					Arg::OptText(None),
-					Arg::Text((10_000 * HAI + u128::from(rng.below(5_000)) * HAI).to_string()),
-					Arg::Text("0".into()),
-					Arg::Text("0".into()),
-					Arg::Text(earned.to_string()),
-					Arg::Int(1),
-					Arg::OptText(None),
-					Arg::OptText(None),
-					Arg::OptInt(None),
-					Arg::OptInt(None),
-					Arg::OptText(None),
-					Arg::OptInt(Some((*reputation).into())),
-					Arg::OptInt(Some(head - rng.below(50) as i64)),
-					Arg::OptInt(Some(1)),
-					Arg::Int(head),
-				],
-			)
-			.await?;
-	}
-	let plain = |account: String, role: Option<&str>, bonded: u128, earned: u128| {
-		vec![
-			Arg::Text(account),
-			Arg::OptText(role.map(str::to_string)),
-			Arg::OptText(None),
-			Arg::Text(bonded.to_string()),
-			Arg::Text("0".into()),
-			Arg::Text("0".into()),
-			Arg::Text(earned.to_string()),
-			Arg::Int(0),
-			Arg::OptText(None),
-			Arg::OptText(None),
-			Arg::OptInt(None),
-			Arg::OptInt(None),
-			Arg::OptText(None),
-			Arg::OptInt(None),
-			Arg::OptInt(None),
-			Arg::OptInt(role.map(|_| 1)),
-			Arg::Int(head),
-		]
-	};
-	t.accounts.push(conn, plain(pop.relay.clone(), Some("relay"), 1_000 * HAI, 0)).await?;
-	t.accounts.push(conn, plain(TREASURY.to_string(), None, 0, ledger.treasury)).await?;
-	for (i, creator) in pop.creators.iter().enumerate() {
-		let earned = ledger.creators.get(i).copied().unwrap_or(0);
-		if earned > 0 {
-			t.accounts.push(conn, plain(creator.clone(), None, 0, earned)).await?;
-		}
-	}
-	Ok(())
-}
-
-pub(crate) async fn write_totals(
-	conn: &Sink,
-	t: &mut Tables,
-	ledger: &Ledger,
-	pop: &Population,
-) -> Result<(), SeedError> {
-	let mut totals = ledger.totals.clone();
-	// Every payer drew from the faucet once.
-	totals.insert(
-		"faucet".into(),
-		(u128::from(pop.config.payers) * 100 * HAI, pop.config.payers.into()),
+	t.at(
+		block,
+		HavnEvent::PayoutRouter(PayoutEvent::JobSettled {
+			job_id: id,
+			workflow_id: workflow_id.into(),
+			fee: Planck(w.base_fee),
+			shares,
+		}),
 	);
-	for (key, (amount, count)) in totals {
-		t.totals
-			.push(conn, vec![Arg::Text(key), Arg::Text(amount.to_string()), Arg::Int(count as i64)])
-			.await?;
-	}
-	Ok(())
 }
 
-pub(crate) async fn write_blocks(
-	conn: &Sink,
-	t: &mut Tables,
-	ledger: &Ledger,
-	head: u32,
-) -> Result<(), SeedError> {
-	let hash = |n: u32| Rng::new(0xB10C, n.into()).hex(32);
-	let mut parent = hash(0);
-	for n in 1..=head {
-		let h = hash(n);
-		t.blocks
-			.push(
-				conn,
-				vec![
-					Arg::Int(n.into()),
-					Arg::Text(h.clone()),
-					Arg::Text(parent),
-					Arg::Int((GENESIS_MS + u64::from(n) * BLOCK_MS) as i64),
-					Arg::Int(ledger.event_counts.get(n as usize).copied().unwrap_or(0).into()),
-				],
-			)
-			.await?;
-		parent = h;
-	}
-	Ok(())
+/// Block `n`'s hash (made up, deterministic).
+pub(crate) fn block_hash(n: u32) -> String {
+	Rng::new(0xB10C, n.into()).hex(32)
 }

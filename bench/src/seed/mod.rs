@@ -1,16 +1,17 @@
 //! Synthetic chain history for benchmarks (`havn-bench-seed`, `benches/routing.rs`).
 //!
 //! [`seed`] fills an empty, migrated database (opened with [`Db::connect`], so with the
-//! orchestrator's own migrations) with a deterministic network and its history, as the indexer
-//! would have written it after following that chain: blocks, workflows (versions, dependencies,
-//! lineage), bonded execution nodes, validators and a relay, and `jobs` jobs with their nodes,
-//! receipts, attestations, payouts, settlements, event rows (name, phase and JSON data made by
-//! [`HavnEvent`], as the indexer stores them), running totals and earnings. The same
-//! [`SeedConfig`] always gives the same database.
+//! orchestrator's own migrations) with a deterministic network and its history, written block
+//! by block through the indexer's own writer
+//! ([`havn_orchestrator::db::write::write_block_keeping`]), exactly as the indexer would have
+//! written it after following that chain: the events of each block ([`HavnEvent`]s) become the
+//! same rows, running totals and earnings. The payments follow the chain's rule
+//! ([`havn_primitives::royalty::plan`]). The same [`SeedConfig`] always gives the same database.
 //!
 //! It is a benchmarking tool, not a way to build a production index: it refuses a database that
-//! already indexed a block (one whose seeding failed is unusable: delete it), and stores a made-up genesis hash ([`SEED_GENESIS`]) so that an
-//! orchestrator following a real chain stops at once on it (serve it with `--no-index`).
+//! already indexed a block (one whose seeding failed is unusable: delete it), and stores a
+//! made-up genesis hash ([`SEED_GENESIS`]) so that an orchestrator following a real chain stops
+//! at once on it (serve it with `--no-index`).
 //!
 //! The history is shaped like a busy network:
 //!
@@ -22,37 +23,34 @@
 //!   re-execution.
 //! - The newest `open_jobs` jobs are still open (the newest tenth `submitted`, then `assigned`,
 //!   then `attesting`): they are the load routing sees. Of the others, 1% were rejected, 2%
-//!   expired and the rest finalized and were paid: the fee split by the workflow's royalty
-//!   (creator, upstream by dependency weight, nodes and validators in equal parts, the treasury
-//!   with every remainder), as the PayoutRouter pays it.
+//!   expired and the rest finalized and were paid, as the PayoutRouter pays.
 //! - Execution nodes: classes S 40%, M 30%, L 20%, XL 10%; 2% bonded but never registered (no
 //!   receipt key); of the registered, 85% heartbeated within the last heartbeat epoch, 10% up to
 //!   2,000 blocks earlier and 5% never after registering; reputation 8% newcomers (no score),
 //!   the others around 72% (about 4% below the 25% routing floor).
 //!
-//! Account-scoped events (bonds, registrations, heartbeats, reputation updates, batches) are not
-//! written as event rows: the `accounts` table holds their result and no endpoint reads them.
+//! With [`EventRows::Timeline`] only the events that move a job to a new phase (and those about
+//! no job) get an `events` row; every event still writes its derived rows.
 //!
 //! Units: amounts are HAI planck; blocks are block numbers; scores ppm.
 
 mod history;
 mod population;
-mod tables;
 
 use havn_orchestrator::{
-	db::{Db, DbError, GENESIS_KEY, LAST_INDEXED_KEY},
+	db::{write::write_block_keeping, Db, DbError, GENESIS_KEY},
 	model::{
-		HavnEvent, JobDetails, JobEvent, PayoutEvent, Planck, ReceiptDetails, RoyaltyPpm, Shares,
-		WorkflowEvent,
+		BlockData, HavnEvent, IndexedEvent, JobDetails, JobEvent, PayeeRole, PayoutEvent, Planck,
+		ReceiptDetails, RoyaltyPpm, Shares, WorkflowEvent,
 	},
 };
 use havn_primitives::{ComputeClass, Verdict, HAI};
 use history::*;
 pub use population::*;
-use sqlx::{any::AnyArguments, Acquire, Arguments};
+use sp_arithmetic::Permill;
+use sqlx::Acquire;
 use std::{collections::BTreeMap, time::Instant};
 use subxt::utils::AccountId32;
-use tables::*;
 
 /// The genesis hash stored in a seeded database (not a real chain's).
 pub const SEED_GENESIS: &str = "0x5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
@@ -66,12 +64,8 @@ pub const BLOCK_MS: u64 = 3_000;
 pub const DEADLINE_BLOCKS: u32 = 100;
 /// The treasury account (`py/trsry`).
 pub const TREASURY: &str = "5EYCAe5ijiYfyeZ2JJCGq56LmPyNRAKzpG4QkoQkkQNB5e6Z";
-/// Jobs written per transaction.
-const JOBS_PER_COMMIT: u64 = 50_000;
-/// Most bound parameters per statement (SQLite allows 32,766).
-const MAX_PARAMS: usize = 30_000;
-/// Most rows per multi-row insert.
-const MAX_ROWS: usize = 1_000;
+/// Blocks written per transaction.
+const BLOCKS_PER_COMMIT: u32 = 2_000;
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,17 +94,28 @@ pub struct SeedConfig {
 	pub seed: u64,
 }
 
-/// Which of a job's events [`seed`] writes as `events` rows (the payouts, receipts and
-/// attestations tables are complete either way).
+/// Which events [`seed`] writes as `events` rows (the payouts, receipts and attestations
+/// tables are complete either way).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum EventRows {
 	/// Every job event (submission, assignment, receipts, committee, each attestation, the
 	/// decision, each payment, the settlement): about 16 rows per job, 4 KiB of `events` per
 	/// job.
 	All,
-	/// The events that move a job to a new phase (its timeline): 3 or 4 rows per job.
+	/// The events that move a job to a new phase (its timeline, 3 or 4 rows per job), and the
+	/// events about no job.
 	#[default]
 	Timeline,
+}
+
+impl EventRows {
+	/// Whether `event` gets an `events` row.
+	pub fn keeps(self, event: &HavnEvent) -> bool {
+		match self {
+			Self::All => true,
+			Self::Timeline => event.phase().is_some() || event.job_id().is_none(),
+		}
+	}
 }
 
 impl Default for SeedConfig {
@@ -143,9 +148,6 @@ pub enum SeedError {
 	/// The configuration cannot be generated.
 	#[error("invalid seed configuration: {0}")]
 	Invalid(&'static str),
-	/// The task generating the rows stopped (after a failed write).
-	#[error("the row generator stopped")]
-	Generator,
 }
 
 impl From<sqlx::Error> for SeedError {
@@ -165,17 +167,35 @@ impl From<serde_json::Error> for SeedError {
 pub struct SeedReport {
 	/// The chain head: last indexed block.
 	pub head: u32,
-	/// Rows written per table.
+	/// Rows per table.
 	pub rows: BTreeMap<&'static str, u64>,
+	/// SQL statements the writer ran.
+	pub statements: u64,
 	/// Wall time, seconds.
 	pub seconds: f64,
-	/// Of which writing the rows, seconds.
+	/// Of which writing the blocks, seconds.
 	pub rows_seconds: f64,
 	/// Of which building the secondary indexes, seconds.
 	pub index_seconds: f64,
-	/// Of which computing the running aggregates ([`Db::rebuild_aggregates`]), seconds.
-	pub aggregates_seconds: f64,
 }
+
+/// The tables [`SeedReport::rows`] counts.
+const TABLES: [&str; 14] = [
+	"blocks",
+	"events",
+	"workflows",
+	"workflow_dependencies",
+	"workflow_versions",
+	"jobs",
+	"job_nodes",
+	"receipts",
+	"attestations",
+	"payouts",
+	"settlements",
+	"accounts",
+	"totals",
+	"earnings",
+];
 
 /// Fill `db` (empty, migrated) with the history of `config`; see the module docs.
 pub async fn seed(db: &Db, config: &SeedConfig) -> Result<SeedReport, SeedError> {
@@ -202,92 +222,68 @@ pub async fn seed(db: &Db, config: &SeedConfig) -> Result<SeedReport, SeedError>
 				.await?;
 		}
 	}
-	// The rows are generated on one task and written on this one, side by side.
-	let (sender, mut statements) = tokio::sync::mpsc::channel(8);
-	let numbered = db.dialect() == havn_orchestrator::db::Dialect::Postgres;
-	let head = pop.head;
-	let generator = tokio::spawn(generate(pop, numbered, Sink(sender)));
+	let mut timeline = Timeline::default();
+	history::network(&pop, &mut timeline);
+	let validators: Vec<String> = pop.validators.iter().map(|(a, _)| a.clone()).collect();
+	let mut statements = 0;
+	let mut next_job = 0u64;
 	let mut tx = conn.begin().await?;
-	while let Some(statement) = statements.recv().await {
-		match statement {
-			Statement::Insert(sql, args) => {
-				sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *tx).await?;
-			}
-			Statement::Commit => {
-				tx.commit().await?;
-				tx = conn.begin().await?;
-			}
+	havn_orchestrator::db::set_state_in(&mut tx, GENESIS_KEY, SEED_GENESIS).await?;
+	for number in 1..=pop.head {
+		// Every job submitted up to this block: its events are in this block or later ones.
+		while next_job < config.jobs && submit_block(config, next_job) <= number {
+			history::job(&pop, next_job, &mut timeline);
+			next_job += 1;
+		}
+		let block = BlockData {
+			number,
+			hash: block_hash(number),
+			parent_hash: block_hash(number - 1),
+			timestamp_ms: GENESIS_MS + u64::from(number) * BLOCK_MS,
+			events: timeline
+				.take(number)
+				.into_iter()
+				.enumerate()
+				// Room for the system events around each Havn event, as on a real chain.
+				.map(|(i, event)| IndexedEvent { index: 2 * i as u32 + 1, event })
+				.collect(),
+			validators: (number == 1).then(|| validators.clone()),
+		};
+		let (_, ran) =
+			write_block_keeping(&mut tx, &block, |event| config.events.keeps(event)).await?;
+		statements += ran;
+		if number % BLOCKS_PER_COMMIT == 0 {
+			tx.commit().await?;
+			tx = conn.begin().await?;
 		}
 	}
-	let rows = generator.await.map_err(|_| SeedError::Generator)??;
-	havn_orchestrator::db::set_state_in(&mut tx, GENESIS_KEY, SEED_GENESIS).await?;
-	havn_orchestrator::db::set_state_in(&mut tx, LAST_INDEXED_KEY, &head.to_string()).await?;
 	tx.commit().await?;
 	let rows_done = Instant::now();
 	for statement in &indexes {
 		sqlx::query(sqlx::AssertSqlSafe(statement.clone())).execute(&mut *conn).await?;
 	}
-	drop(conn);
 	let indexes_done = Instant::now();
-	// The running counts and earnings, computed from the rows as on an upgraded database.
-	db.rebuild_aggregates().await?;
-	let aggregates_done = Instant::now();
+	let mut rows = BTreeMap::new();
+	for table in TABLES {
+		let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+		let n: i64 = sqlx::Row::try_get(
+			&sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await?,
+			"n",
+		)?;
+		rows.insert(table, n.max(0) as u64);
+	}
+	drop(conn);
 	// No ANALYZE: the orchestrator never runs it, so the query plans stay those of a database
 	// it indexed itself.
 	if db.dialect() == havn_orchestrator::db::Dialect::Sqlite {
 		sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(db.pool()).await?;
 	}
-	let mut report = SeedReport { head, rows, ..Default::default() };
-	report.seconds = started.elapsed().as_secs_f64();
-	report.rows_seconds = rows_done.duration_since(started).as_secs_f64();
-	report.index_seconds = indexes_done.duration_since(rows_done).as_secs_f64();
-	report.aggregates_seconds = aggregates_done.duration_since(indexes_done).as_secs_f64();
-	Ok(report)
-}
-
-/// A statement for the writing task.
-enum Statement {
-	/// A multi-row insert.
-	Insert(String, AnyArguments),
-	/// Commit the transaction and begin the next.
-	Commit,
-}
-
-/// Where the generating task sends its statements.
-struct Sink(tokio::sync::mpsc::Sender<Statement>);
-
-impl Sink {
-	async fn send(&self, statement: Statement) -> Result<(), SeedError> {
-		self.0.send(statement).await.map_err(|_| SeedError::Generator)
-	}
-}
-
-/// Generate every row of `pop` into `sink`; the rows written per table.
-async fn generate(
-	pop: Population,
-	numbered: bool,
-	sink: Sink,
-) -> Result<BTreeMap<&'static str, u64>, SeedError> {
-	let mut tables = Tables::new(numbered);
-	let mut ledger = Ledger {
-		creators: vec![0; pop.creators.len()],
-		nodes: vec![0; pop.nodes.len()],
-		validators: vec![0; pop.validators.len()],
-		treasury: 0,
-		totals: BTreeMap::new(),
-		event_counts: vec![0; pop.head as usize + 1],
-	};
-	write_workflows(&sink, &mut tables, &mut ledger, &pop).await?;
-	for id in 0..pop.config.jobs {
-		write_job(&sink, &mut tables, &mut ledger, &pop, id).await?;
-		if (id + 1).is_multiple_of(JOBS_PER_COMMIT) {
-			tables.flush(&sink).await?;
-			sink.send(Statement::Commit).await?;
-		}
-	}
-	write_accounts(&sink, &mut tables, &ledger, &pop).await?;
-	write_totals(&sink, &mut tables, &ledger, &pop).await?;
-	write_blocks(&sink, &mut tables, &ledger, pop.head).await?;
-	tables.flush(&sink).await?;
-	Ok(tables.all().into_iter().map(|t| (t.name, t.written)).collect())
+	Ok(SeedReport {
+		head: pop.head,
+		rows,
+		statements,
+		seconds: started.elapsed().as_secs_f64(),
+		rows_seconds: rows_done.duration_since(started).as_secs_f64(),
+		index_seconds: indexes_done.duration_since(rows_done).as_secs_f64(),
+	})
 }
