@@ -30,6 +30,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod migrations;
 
 extern crate alloc;
 
@@ -80,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("havn"),
 	impl_name: alloc::borrow::Cow::Borrowed("havn-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -141,9 +142,8 @@ pub type UncheckedExtrinsic =
 /// The payload signed by a transaction's sender.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Runtime migrations beyond the pallets' own.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Runtime migrations beyond the pallets' own, run by [`Executive`] on a runtime upgrade.
+pub type Migrations = migrations::Migrations;
 
 /// Dispatches extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -14,11 +14,15 @@
 //! 2. no job is paid twice: at most one PayoutRouter `JobSettled` event per job, FeePaid events
 //!    of a job sum to its fee, and a `Settled` record exists exactly for the jobs that were
 //!    finalized (Finalized, Challenged, or Rejected after an upheld challenge);
-//! 3. no escrow is left once a job is terminal: each account's `JobEscrow` hold equals the fees
-//!    of its open (Submitted, Assigned, Attesting) jobs, its `ChallengeBond` hold equals the
-//!    bonds of its open challenges, and its StakeGuard `Bond` hold equals its bond ledger.
+//! 3. every pallet's `try_state` holds (the laws are written once, in the pallets), among them:
+//!    no escrow is left once a job is terminal (each account's `JobEscrow` hold equals the fees
+//!    of its open jobs, its `ChallengeBond` hold the bonds of its open challenges: ExecutionLog
+//!    2 and 4), each StakeGuard `Bond` hold equals its bond ledger (StakeGuard 1), and each
+//!    settlement's shares sum to its fee (PayoutRouter 1). So the test needs the runtime's
+//!    `try-runtime` feature (`required-features` in runtime/Cargo.toml).
 //!
-//! Cases: `PROPTEST_CASES` (default [`DEFAULT_CASES`]), each of up to [`MAX_ACTIONS`] actions.
+//! Cases: `PROPTEST_CASES` (default [`DEFAULT_CASES`]), each of up to [`MAX_ACTIONS`] actions, split
+//! over [`SHARDS`] tests that the harness runs on parallel threads.
 //! Setup: 4 execution nodes (one per class, registered), 5 or 16 validators, a relay, a
 //! workflow; the unbonding period is set to [`UNBONDING`] blocks through `pallet-parameters`
 //! so that `withdraw_unbonded` is reachable.
@@ -33,10 +37,7 @@ use std::{
 
 use codec::Encode;
 use frame_support::{
-	traits::{
-		fungible::{Inspect, InspectHold},
-		Get, OnInitialize,
-	},
+	traits::{fungible::Inspect, Get, OnInitialize, TryState, TryStateSelect},
 	BoundedVec,
 };
 use havn_primitives::{
@@ -65,7 +66,7 @@ use proptest::{
 use sp_core::{sr25519, Pair, H256};
 use sp_runtime::{traits::Dispatchable, Permill};
 
-/// Cases when `PROPTEST_CASES` is unset (about 3 minutes in a debug build on 2 cores).
+/// Cases when `PROPTEST_CASES` is unset, over all shards.
 const DEFAULT_CASES: u32 = 2048;
 /// Longest action sequence.
 const MAX_ACTIONS: usize = 40;
@@ -208,6 +209,12 @@ fn genesis(validators: usize) -> sp_runtime::Storage {
 	RuntimeGenesisConfig {
 		balances: BalancesConfig { balances, ..Default::default() },
 		stake_guard: StakeGuardConfig { bonds },
+		// One Aura authority, as every chain has one: Aura's `try_state` reads the set.
+		aura: pallet_aura::GenesisConfig {
+			authorities: vec![sp_consensus_aura::sr25519::AuthorityId::from(
+				sp_keyring::Sr25519Keyring::Alice.public(),
+			)],
+		},
 		..Default::default()
 	}
 	.build_storage()
@@ -1165,12 +1172,15 @@ impl Sim {
 		}
 		prop_assert_eq!(sum, issuance, "free + holds of the tracked accounts != total issuance");
 
-		// 2. No job pays twice; 3. no escrow outlives its job.
-		let mut escrow: BTreeMap<AccountId, u128> = BTreeMap::new();
-		let mut bonds: BTreeMap<AccountId, u128> = BTreeMap::new();
+		// 2. No job pays twice.
 		let mut jobs = 0u64;
+		let (mut payers, mut challengers) = (BTreeSet::new(), BTreeSet::new());
 		for (id, job) in Jobs::<Runtime>::iter() {
 			jobs += 1;
+			payers.insert(job.payer.clone());
+			if let Some(c) = &job.challenge {
+				challengers.insert(c.challenger.clone());
+			}
 			let events = self.settled_events.get(&id).copied().unwrap_or(0);
 			prop_assert!(events <= 1, "job {} settled {} times", id, events);
 			let record = Settled::<Runtime>::get(id);
@@ -1184,42 +1194,37 @@ impl Sim {
 			prop_assert_eq!(record.is_some(), should_be_paid, "job {} in {:?}", id, job.phase);
 			if let Some(r) = record {
 				prop_assert_eq!(r.fee, job.fee);
-				prop_assert_eq!(r.shares.total(), job.fee);
 			}
 			let paid = self.fee_paid.get(&id).copied().unwrap_or(0);
 			prop_assert_eq!(paid, if should_be_paid { job.fee } else { 0 }, "payouts of {}", id);
-			if job.is_open() {
-				*escrow.entry(job.payer.clone()).or_default() += job.fee;
-			}
-			if let (JobPhase::Challenged, Some(c)) = (job.phase, &job.challenge) {
-				*bonds.entry(c.challenger.clone()).or_default() += c.bond;
-			}
 		}
 		prop_assert_eq!(jobs, NextJobId::<Runtime>::get());
 		prop_assert_eq!(Settled::<Runtime>::iter().count(), self.settled_events.len());
-		let escrow_reason: RuntimeHoldReason = ElHold::JobEscrow.into();
-		let bond_reason: RuntimeHoldReason = ElHold::ChallengeBond.into();
-		let stake_reason: RuntimeHoldReason = SgHold::Bond.into();
+
+		// 3. Every escrow, challenge bond and stake hold belongs to an account the owning
+		// pallet's ledger names (a payer, a challenger, a bond), so that the pallets' own laws
+		// below check its amount: no escrow outlives its job (ExecutionLog 2 and 4), every bond is
+		// held (StakeGuard 1), and every settlement's shares sum to its fee (PayoutRouter 1).
 		for who in &self.tracked {
-			let held = Balances::balance_on_hold(&escrow_reason, who);
-			prop_assert_eq!(held, escrow.get(who).copied().unwrap_or(0), "escrow of {:?}", who);
-			let held = Balances::balance_on_hold(&bond_reason, who);
-			prop_assert_eq!(
-				held,
-				bonds.get(who).copied().unwrap_or(0),
-				"challenge bond of {:?}",
-				who
-			);
-			let staked = Bonds::<Runtime>::get(who)
-				.map(|b| b.active + b.unbonding.iter().map(|c| c.amount).sum::<u128>())
-				.unwrap_or(0);
-			prop_assert_eq!(
-				Balances::balance_on_hold(&stake_reason, who),
-				staked,
-				"stake of {:?}",
-				who
-			);
+			for hold in pallet_balances::Holds::<Runtime>::get(who) {
+				let known = match hold.id {
+					RuntimeHoldReason::ExecutionLog(ElHold::JobEscrow) => payers.contains(who),
+					RuntimeHoldReason::ExecutionLog(ElHold::ChallengeBond) => {
+						challengers.contains(who)
+					}
+					RuntimeHoldReason::StakeGuard(SgHold::Bond) => {
+						Bonds::<Runtime>::contains_key(who)
+					}
+					_ => true,
+				};
+				prop_assert!(known, "{:?} holds {:?} that no ledger names", who, hold.id);
+			}
 		}
+		<AllPalletsWithSystem as TryState<u32>>::try_state(
+			System::block_number(),
+			TryStateSelect::All,
+		)
+		.map_err(|e| TestCaseError::fail(format!("try_state: {e:?}")))?;
 		Ok(())
 	}
 }
@@ -1328,10 +1333,25 @@ fn run_case(c: &Case, tally: &RefCell<Tally>) -> Result<(), TestCaseError> {
 	})
 }
 
+/// Shards of the case count, one test each, so that the test harness runs them on parallel
+/// threads (each runner draws its own random seed): together they run every case.
+const SHARDS: u32 = 2;
+
 #[test]
 fn money_is_conserved_escrow_released_and_jobs_paid_once() {
-	let cases =
+	run_shard(0);
+}
+
+#[test]
+fn money_is_conserved_escrow_released_and_jobs_paid_once_second_shard() {
+	run_shard(1);
+}
+
+/// Runs shard `shard` of [`SHARDS`]: its share of `PROPTEST_CASES` (default [`DEFAULT_CASES`]).
+fn run_shard(shard: u32) {
+	let total =
 		std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CASES);
+	let cases = total / SHARDS + u32::from(shard < total % SHARDS);
 	let config =
 		PtConfig { cases, failure_persistence: None, max_shrink_iters: 512, ..PtConfig::default() };
 	let tally = RefCell::new(Tally::default());
@@ -1340,10 +1360,13 @@ fn money_is_conserved_escrow_released_and_jobs_paid_once() {
 	let result = runner.run(&case(), |c| run_case(&c, &tally));
 	let t = tally.borrow();
 	println!(
-		"money_proptest: {} cases run ({} configured), {} actions, {} calls ok, {} failed \
-		 (atomically), {:.1}s",
+		"money_proptest shard {}/{}: {} cases run ({} of {} configured), {} actions, {} calls ok, \
+		 {} failed (atomically), {:.1}s",
+		shard + 1,
+		SHARDS,
 		t.cases,
 		cases,
+		total,
 		t.actions,
 		t.ok_calls,
 		t.failed_calls,

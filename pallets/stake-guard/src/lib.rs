@@ -116,7 +116,13 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	///
+	/// - 0: genesis layout.
+	/// - 1: the runtime's StakeGuard parameter `DowntimeSlash` (stored by `pallet-parameters`,
+	///   never read) is gone; the runtime's `migrations::DropDowntimeSlash` removes a stored
+	///   value and is versioned on this pallet, whose knob it was. This pallet's own storage did
+	///   not change.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

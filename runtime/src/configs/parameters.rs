@@ -10,7 +10,7 @@
 //! | stake | `ValidatorFloor`, `RelayFloor` | 10,000 HAI, 1,000 HAI | planck |
 //! | stake | `UnbondingPeriod` | 7 days | blocks |
 //! | stake | `HeartbeatEpoch` | 100 blocks (5 min) | blocks; quarantine after 3 missed |
-//! | slashing | `FraudSlash`, `CollusionSlash`, `DowntimeSlash` | 50%, 30%, 1% | of the bond |
+//! | slashing | `FraudSlash`, `CollusionSlash` | 50%, 30% | of the bond |
 //! | execution | `QuorumSize`, `CommitteeSize` | 5, 7 | validators (a committee of up to 7 decides on 5 matching verdicts) |
 //! | execution | `ReexecutionRate` | 10% | of jobs (before reputation weighting) |
 //! | execution | `RelayTimeout`, `LeadEpoch`, `ChallengeWindow` | 10, 100, 100 | blocks |
@@ -83,9 +83,9 @@ pub mod dynamic_params {
 		/// Share of the bond slashed for collusion (attesting against the evidence).
 		#[codec(index = 9)]
 		pub static CollusionSlash: Perbill = Perbill::from_percent(30);
-		/// Share of the bond slashed for downtime.
-		#[codec(index = 10)]
-		pub static DowntimeSlash: Perbill = Perbill::from_percent(1);
+		// Index 10 held `DowntimeSlash`, which nothing read (missed heartbeats quarantine a node,
+		// they do not slash it); a stored value is removed by `migrations::DropDowntimeSlash`.
+		// Never reuse the index.
 	}
 
 	/// ExecutionLog quorum, sampling, windows and fee multipliers.

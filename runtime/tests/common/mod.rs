@@ -2,13 +2,11 @@
 //! actors, a block driver that runs the real hooks, and the money invariants every test ends
 //! with.
 //!
-//! The Havn pallets' own `do_try_state()` are gated on `test` or `try-runtime` of *their* crate,
-//! so an integration test of the runtime cannot call them (unless the runtime is built with
-//! `try-runtime`, see [`check_invariants`]); [`check_invariants`] checks the money invariants
-//! through public storage instead.
+//! The money invariants live once, in each pallet's numbered `try_state`; [`check_invariants`]
+//! runs them all through `AllPalletsWithSystem` (so the tests that use it need the runtime's
+//! `try-runtime` feature: `required-features` in runtime/Cargo.toml) and adds the one law no
+//! pallet can state alone, the total issuance.
 #![allow(dead_code)]
-
-use std::collections::BTreeMap;
 
 use codec::Encode;
 use frame_support::traits::{
@@ -16,14 +14,12 @@ use frame_support::traits::{
 	OnFinalize, OnInitialize,
 };
 use havn_primitives::{
-	traits::DistributeFee, Attestation, ComputeClass, Receipt, Role, Verdict, WorkflowId,
-	WorkflowKind, HAI,
+	Attestation, ComputeClass, Receipt, Role, Verdict, WorkflowId, WorkflowKind, HAI,
 };
 use havn_runtime::{
 	configs::governance::TreasuryAccount, AccountId, AllPalletsWithSystem, Balance, Balances,
-	BalancesConfig, BuildStorage, PayoutRouter, Runtime, RuntimeGenesisConfig, RuntimeHoldReason,
-	RuntimeOrigin, StakeGuard, System, Timestamp, WorkflowRegistry, EXISTENTIAL_DEPOSIT,
-	SLOT_DURATION,
+	BalancesConfig, BuildStorage, Runtime, RuntimeGenesisConfig, RuntimeHoldReason, RuntimeOrigin,
+	StakeGuard, System, Timestamp, WorkflowRegistry, EXISTENTIAL_DEPOSIT, SLOT_DURATION,
 };
 use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
 use sp_core::{sr25519, Pair, H256};
@@ -106,6 +102,7 @@ pub fn new_test_ext(actors: &Actors) -> sp_io::TestExternalities {
 	balances.push((treasury(), EXISTENTIAL_DEPOSIT));
 	let storage = RuntimeGenesisConfig {
 		balances: BalancesConfig { balances, ..Default::default() },
+		aura: aura_authority(),
 		..Default::default()
 	}
 	.build_storage()
@@ -113,6 +110,15 @@ pub fn new_test_ext(actors: &Actors) -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(next_block);
 	ext
+}
+
+/// One Aura authority (Alice), as every chain has one: Aura's `try_state` reads the set.
+pub fn aura_authority() -> pallet_aura::GenesisConfig<Runtime> {
+	pallet_aura::GenesisConfig {
+		authorities: vec![sp_consensus_aura::sr25519::AuthorityId::from(
+			sp_keyring::Sr25519Keyring::Alice.public(),
+		)],
+	}
 }
 
 /// Total issuance at genesis of [`new_test_ext`].
@@ -257,22 +263,14 @@ pub fn valid(job_id: u64, digest: Option<H256>) -> Attestation {
 	Attestation { job_id, verdict: Verdict::Valid, reexecution_digest: digest }
 }
 
-/// The money invariants, checked through public storage (the pallets' `do_try_state` are not
-/// compiled for an integration test unless the runtime's `try-runtime` feature is on, in which
-/// case they run too):
-///
-/// 1. Total issuance equals the sum of every account's free and held balance, and equals
-///    `expected_issuance` (nothing minted or burned).
-/// 2. Every payer's `JobEscrow` hold equals the fees of its open jobs; terminal jobs hold
-///    nothing. Open jobs are queued for expiry and unpaid; finalized jobs are paid.
-/// 3. PayoutRouter's ledgers agree: each settlement's shares sum to its fee, the fees sum to
-///    `TotalSettledFees`, which equals `TotalPaid` and the sum of `EarningsOf`.
-/// 4. Every StakeGuard bond equals the balance held under `Bond`, and the validator set is the
-///    sorted set of validators at or above the floor.
+/// The money invariants: every pallet's `try_state` (among them ExecutionLog's escrow, expiry
+/// and payment laws, PayoutRouter's ledgers, StakeGuard's bond holds and validator set, and
+/// `pallet-balances`' own), plus the cross-pallet law that no pallet checks alone: total issuance
+/// equals the sum of every account's free and held balance, and equals `expected_issuance`
+/// (nothing minted or burned).
 pub fn check_invariants(expected_issuance: Balance) {
-	use havn_primitives::api::JobPhase;
+	use frame_support::traits::{TryState, TryStateSelect};
 
-	// 1. Issuance.
 	let issuance = Balances::total_issuance();
 	assert_eq!(issuance, expected_issuance, "total issuance changed");
 	let sum = frame_system::Account::<Runtime>::iter()
@@ -280,56 +278,8 @@ pub fn check_invariants(expected_issuance: Balance) {
 		.sum::<Balance>();
 	assert_eq!(sum, issuance, "accounts do not sum to the total issuance");
 
-	// 2. Escrow.
-	let mut open_fees: BTreeMap<AccountId, Balance> = BTreeMap::new();
-	for (job_id, job) in pallet_execution_log::Jobs::<Runtime>::iter() {
-		let entry = open_fees.entry(job.payer.clone()).or_default();
-		if job.is_open() {
-			*entry += job.fee;
-			assert!(
-				pallet_execution_log::ExpiryQueue::<Runtime>::get(job.deadline).contains(&job_id),
-				"open job {job_id} missing from its expiry slot"
-			);
-			assert!(!PayoutRouter::is_settled(job_id), "open job {job_id} already paid");
-		}
-		if matches!(job.phase, JobPhase::Finalized | JobPhase::Challenged) {
-			assert!(PayoutRouter::is_settled(job_id), "finalized job {job_id} not paid");
-		}
-		assert!(!job.committee.iter().any(|m| job.is_node(m)), "a node sits on its own committee");
-	}
-	for (payer, fees) in open_fees {
-		assert_eq!(held(escrow(), &payer), fees, "escrow of {payer:?} differs from its open jobs");
-	}
-
-	// 3. PayoutRouter ledgers.
-	let mut settled = 0;
-	for (_, record) in pallet_payout_router::Settled::<Runtime>::iter() {
-		assert_eq!(record.shares.total(), record.fee, "a settlement's shares miss its fee");
-		settled += record.fee;
-	}
-	assert_eq!(settled, pallet_payout_router::TotalSettledFees::<Runtime>::get());
-	assert_eq!(settled, pallet_payout_router::TotalPaid::<Runtime>::get());
-	let earned = pallet_payout_router::EarningsOf::<Runtime>::iter_values().sum::<Balance>();
-	assert_eq!(earned, settled, "EarningsOf does not sum to the fees paid");
-
-	// 4. StakeGuard ledgers.
-	let mut validators = Vec::new();
-	for (who, bond) in pallet_stake_guard::Bonds::<Runtime>::iter() {
-		assert_eq!(bond.total(), held(bond_reason(), &who), "bond ledger of {who:?} is off");
-		if bond.role == Role::Validator && StakeGuard::meets_floor(&bond) {
-			validators.push(who);
-		}
-	}
-	validators.sort();
-	assert_eq!(pallet_stake_guard::Validators::<Runtime>::get().into_inner(), validators);
-
-	#[cfg(feature = "try-runtime")]
-	{
-		frame_support::assert_ok!(pallet_workflow_registry::Pallet::<Runtime>::do_try_state());
-		frame_support::assert_ok!(pallet_stake_guard::Pallet::<Runtime>::do_try_state());
-		frame_support::assert_ok!(pallet_execution_log::Pallet::<Runtime>::do_try_state());
-		frame_support::assert_ok!(pallet_payout_router::Pallet::<Runtime>::do_try_state());
-		frame_support::assert_ok!(pallet_reputation::Pallet::<Runtime>::do_try_state());
-		frame_support::assert_ok!(pallet_faucet::Pallet::<Runtime>::do_try_state());
-	}
+	frame_support::assert_ok!(<AllPalletsWithSystem as TryState<u32>>::try_state(
+		System::block_number(),
+		TryStateSelect::All
+	));
 }
