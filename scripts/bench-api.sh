@@ -24,7 +24,7 @@
 # HAVN_BENCH_RATE, HAVN_BENCH_DURATION (override the mode's figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 
 mode=full
 profile=release
@@ -63,7 +63,8 @@ elif [[ -z "$oha" ]]; then
   oha="$tools/bin/oha"
   if [[ ! -x "$oha" ]]; then
     started=$(date +%s)
-    cargo install oha --locked --root "$tools"
+    # A tool, not Havn's code: built without the workspace's lints (scripts/cargo-env.sh).
+    env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS cargo install oha --locked --root "$tools"
     echo "installed oha in $(($(date +%s) - started)) s"
   fi
 fi

@@ -21,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 release_dir="${HAVN_RELEASE_TARGET_DIR:-$CARGO_TARGET_DIR}"
 dir="${HAVN_BENCH_DIR:-$root/.bench/chain}"
 rpc_port="${HAVN_BENCH_RPC_PORT:-9966}"

@@ -31,7 +31,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 bin="$CARGO_TARGET_DIR/debug"
 dir="${HAVN_BENCH_DIR:-$root/.bench/executors}"
 venv="${HAVN_BENCH_VENV:-$HOME/.cache/havn/bench-venv}"

@@ -15,7 +15,7 @@
 # URL of a database seeded by havn-bench-seed (for example the one of scripts/bench-api.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m); $(date -u '+%Y-%m-%d %H:%M UTC')"
 if [[ "${1:-}" == "--quick" ]]; then
   # The debug bench binaries of the workspace build (scripts/build.sh), run as they are, with

@@ -9,7 +9,7 @@
 # With HAVN_BENCH_OUT=FILE the table is appended to FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 # The report test of the workspace build (scripts/build.sh), run as it is.

@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 steps=${STEPS:-50}
 repeat=${REPEAT:-20}
 if [ "${1:-}" = "--quick" ]; then steps=2; repeat=1; fi

@@ -5,8 +5,10 @@
 # call this, so cargo resolves each crate's features once and builds it once: a `-p` build or a
 # build without `--all-targets` would resolve other feature sets and compile crates again.
 #
-# CARGO_TARGET_DIR defaults to ~/.cache/havn/target. Extra arguments go to cargo.
+# It also lints the workspace's crates as it compiles them, warnings denied (clippy-driver as
+# cargo's workspace wrapper; HAVN_LINT=0 skips it), and CARGO_TARGET_DIR defaults to
+# ~/.cache/havn/target: scripts/cargo-env.sh. Extra arguments go to cargo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 cargo build --locked --workspace --all-targets "$@"

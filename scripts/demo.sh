@@ -14,7 +14,7 @@
 # it). Ports follow scripts/devnet.sh (HAVN_RPC_PORT, HAVN_API_PORT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 havn_bin="$CARGO_TARGET_DIR/debug/havn"
 export HAVN_CHAIN="ws://127.0.0.1:${HAVN_RPC_PORT:-9944}"
 export HAVN_ORCHESTRATOR="http://127.0.0.1:${HAVN_API_PORT:-8080}"

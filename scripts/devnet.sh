@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 dir="${HAVN_DEVNET_DIR:-$root/.devnet}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 bin="$CARGO_TARGET_DIR/debug"
 rpc_port="${HAVN_RPC_PORT:-9944}"
 api_port="${HAVN_API_PORT:-8080}"

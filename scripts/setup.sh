@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building Havn needs, idempotently: Debian packages (protobuf-compiler, clang,
-# libclang-dev), the wasm32 targets and rust-src for the runtime's wasm build, and the Python
-# tooling that scripts/fetch-models.sh uses. Safe to run any number of times.
+# libclang-dev, and lld, the linker of .cargo/config.toml), the wasm32 targets and rust-src for
+# the runtime's wasm build, clippy (the build lints the workspace as it compiles it:
+# scripts/cargo-env.sh) and rustfmt, and the Python tooling that scripts/fetch-models.sh uses.
+# Safe to run any number of times.
 set -euo pipefail
 
 need_apt=()
-for pkg in protobuf-compiler clang libclang-dev; do
+for pkg in protobuf-compiler clang libclang-dev lld; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ "${#need_apt[@]}" -gt 0 ]; then
@@ -23,6 +25,9 @@ installed_targets=$(rustup target list --installed)
 for target in wasm32-unknown-unknown wasm32v1-none; do
   grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
 done
-rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+installed_components=$(rustup component list --installed)
+for component in rust-src clippy rustfmt; do
+  grep -q "^$component" <<<"$installed_components" || rustup component add "$component"
+done
 
 echo "setup: protoc $(protoc --version | cut -d' ' -f2), clang $(clang --version | head -1 | grep -oE '[0-9]+\.[0-9.]+' | head -1), $(rustc --version)"

@@ -5,7 +5,7 @@
 # compiles the crates again under another feature set or profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 kind="$1" name="$2"
 bash scripts/build.sh --message-format=json 2>/dev/null | python3 -c '
 import json, sys

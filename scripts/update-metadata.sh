@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/havn/target}"
+source scripts/cargo-env.sh
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   bash scripts/build.sh
 fi
