@@ -6,7 +6,7 @@
 use frame_support::{
 	migrations::VersionedMigration,
 	storage::{storage_prefix, unhashed},
-	traits::UncheckedOnRuntimeUpgrade,
+	traits::{PalletInfoAccess, UncheckedOnRuntimeUpgrade},
 	weights::Weight,
 };
 use sp_io::hashing::blake2_128;
@@ -43,7 +43,8 @@ pub const DOWNTIME_SLASH_KEY: [u8; 2] = [2, 10];
 /// The raw storage key under which `pallet-parameters` keeps the value of a parameter whose
 /// encoded key is `encoded_key`: its `Parameters` map, hashed with `Blake2_128Concat`.
 pub fn parameter_storage_key(encoded_key: &[u8]) -> alloc::vec::Vec<u8> {
-	let mut key = storage_prefix(b"Parameters", b"Parameters").to_vec();
+	let pallet = <crate::Parameters as PalletInfoAccess>::name();
+	let mut key = storage_prefix(pallet.as_bytes(), b"Parameters").to_vec();
 	key.extend_from_slice(&blake2_128(encoded_key));
 	key.extend_from_slice(encoded_key);
 	key
@@ -58,11 +59,6 @@ impl UncheckedOnRuntimeUpgrade for DropDowntimeSlashUnversioned {
 		}
 		let db = <Runtime as frame_system::Config>::DbWeight::get();
 		db.reads_writes(1, u64::from(stored))
-	}
-
-	#[cfg(feature = "try-runtime")]
-	fn pre_upgrade() -> Result<Vec<u8>, TryRuntimeError> {
-		Ok(Vec::new())
 	}
 
 	#[cfg(feature = "try-runtime")]

@@ -74,7 +74,7 @@ fn drop_downtime_slash_removes_the_stored_value_once_and_keeps_the_others() {
 		// Versioned: it runs once. A later upgrade leaves the key alone (a value put back by
 		// hand stays), so it costs nothing after the first.
 		unhashed::put_raw(&key, &value);
-		let _ = Executive::try_runtime_upgrade(UpgradeCheckSelect::None);
+		Executive::try_runtime_upgrade(UpgradeCheckSelect::None).unwrap();
 		assert!(unhashed::exists(&key));
 	});
 }
