@@ -6,12 +6,16 @@
 #   PALLETS="pallet_faucet" STEPS=20 REPEAT=5 scripts/benchmark.sh
 #   PROFILE=release scripts/benchmark.sh   # how the committed weights are made
 #
-# It builds the runtime wasm with `--features runtime-benchmarks` and runs
-# `havn-node benchmark pallet --runtime <that wasm>`; the node binary itself needs no feature.
-# The runtime runs as wasm either way, but the host functions it calls (storage, hashing,
-# signatures) are the node's native code: with PROFILE=release they run as a production node runs
-# them. A debug node measures its own unoptimised storage layer and inflates every weight (the
-# release node is built in $HAVN_RELEASE_TARGET_DIR, default $CARGO_TARGET_DIR).
+# It builds havn-node with `--features runtime-benchmarks` (the `benchmark` subcommands and a
+# runtime wasm that carries the benchmarks; the default node has neither) and runs
+# `havn-node benchmark pallet --runtime <that wasm>`. The runtime runs as wasm either way, but the
+# host functions it calls (storage, hashing, signatures) are the node's native code: with
+# PROFILE=release they run as a production node runs them. A debug node measures its own
+# unoptimised storage layer and inflates every weight.
+#
+# That node is built in a target directory of its own ($HAVN_BENCH_TARGET_DIR, default
+# $CARGO_TARGET_DIR-bench): its features differ from the workspace build's, and its runtime
+# (which carries the benchmarks) must never replace the one the devnet's node embeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,20 +25,16 @@ repeat=${REPEAT:-20}
 if [ "${1:-}" = "--quick" ]; then steps=2; repeat=1; fi
 pallets=${PALLETS:-"pallet_workflow_registry pallet_stake_guard pallet_execution_log pallet_payout_router pallet_reputation pallet_faucet"}
 
-# The benchmark runtime is built in a target directory of its own, so that its wasm (which
-# carries the benchmarks) never replaces the runtime that havn-node embeds.
 bench_target="${HAVN_BENCH_TARGET_DIR:-$CARGO_TARGET_DIR-bench}"
-node="$CARGO_TARGET_DIR/debug/havn-node"
-if [ "${PROFILE:-debug}" = release ]; then
-  release_dir="${HAVN_RELEASE_TARGET_DIR:-$CARGO_TARGET_DIR}"
-  CARGO_TARGET_DIR="$release_dir" cargo build --locked --release -p havn-node
-  node="$release_dir/release/havn-node"
+profile="${PROFILE:-debug}"
+if [ "$profile" = release ]; then
+  CARGO_TARGET_DIR="$bench_target" cargo build --locked --release -p havn-node --features runtime-benchmarks
 else
-  cargo build --locked -p havn-node
+  CARGO_TARGET_DIR="$bench_target" cargo build --locked -p havn-node --features runtime-benchmarks
 fi
-CARGO_TARGET_DIR="$bench_target" cargo build --locked -p havn-runtime --features runtime-benchmarks
-wasm="$bench_target/debug/wbuild/havn-runtime/havn_runtime.compact.compressed.wasm"
-[ -f "$wasm" ] || wasm="$bench_target/debug/wbuild/havn-runtime/havn_runtime.wasm"
+node="$bench_target/$profile/havn-node"
+wasm="$bench_target/$profile/wbuild/havn-runtime/havn_runtime.compact.compressed.wasm"
+[ -f "$wasm" ] || wasm="$bench_target/$profile/wbuild/havn-runtime/havn_runtime.wasm"
 [ -f "$wasm" ] || { echo "benchmark: the benchmark runtime was not built" >&2; exit 1; }
 
 for pallet in $pallets; do

@@ -48,7 +48,10 @@ pub enum Subcommand {
 	Revert(sc_cli::RevertCmd),
 
 	/// Benchmarks: `pallet` (runtime weights), `storage`, `overhead`, `extrinsic`, `block`,
-	/// `machine`.
+	/// `machine`. Only in a node built with `--features runtime-benchmarks`, as
+	/// scripts/benchmark.sh builds it: frame-benchmarking-cli brings some 120 crates (XCM, the
+	/// parachain runtime, pallet-staking) that no other part of the node needs.
+	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 

@@ -4,8 +4,10 @@
 //! Substrate JSON-RPC (polkadot.js and subxt connect with no custom types) and Prometheus
 //! metrics. Chain specs: `dev` (Alice alone), `local` (Alice, Bob, Charlie), and `aurora`
 //! testnets built with `havn-node aurora-spec` from authority keys. Subcommands: `key`,
-//! `build-spec`, `aurora-spec`, `purge-chain`, `benchmark` and the other usual `sc-cli` ones.
+//! `build-spec`, `aurora-spec`, `purge-chain` and the other usual `sc-cli` ones, plus `benchmark`
+//! in a node built with `--features runtime-benchmarks` (scripts/benchmark.sh builds one).
 
+#[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;
 mod cli;
