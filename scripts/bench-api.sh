@@ -21,7 +21,7 @@
 # Environment: HAVN_BENCH_DIR (work directory, default ~/.cache/havn/bench-api),
 # HAVN_BENCH_PORT (default 18080), HAVN_BENCH_REUSE=1 (keep a database seeded by an earlier
 # run with the same size), HAVN_BENCH_KEEP=1 (keep the database afterwards), HAVN_BENCH_JOBS,
-# HAVN_BENCH_RATE, HAVN_BENCH_DURATION (override the mode's figures).
+# HAVN_BENCH_RATE, HAVN_BENCH_DURATION (override the mode's figures), HAVN_SKIP_BUILD=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/cargo-env.sh
@@ -48,7 +48,9 @@ base="http://127.0.0.1:$port"
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m); $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "mode: $mode ($jobs jobs, $rate req/s for $duration; $profile build)"
 
-if [[ $profile == release ]]; then
+if [[ "${HAVN_SKIP_BUILD:-0}" == 1 ]]; then
+  : # built by the caller (scripts/bench.sh --quick)
+elif [[ $profile == release ]]; then
   cargo build --release --locked -p havn-orchestrator -p havn-bench --bins
 else
   bash scripts/build.sh

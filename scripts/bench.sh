@@ -16,11 +16,38 @@
 # Run the full mode on an otherwise idle machine: the figures are ratios and distributions
 # measured side by side, and other work on the same cores skews them. With HAVN_BENCH_OUT=FILE
 # every part appends its table to FILE.
+#
+# The quick mode runs the parts side by side (their figures are not the point there; each uses
+# its own ports and directories), after one scripts/build.sh that all of them share, and prints
+# each part's output in turn when all have ended.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=()
-[[ "${1:-}" == "--quick" ]] && mode=(--quick)
-for part in bench-weights bench-chain bench-routing bench-api bench-executors; do
-  printf '\n==> scripts/%s.sh %s\n' "$part" "${mode[*]:-}"
-  bash "scripts/$part.sh" "${mode[@]}"
+parts=(bench-weights bench-chain bench-routing bench-api bench-executors)
+if [[ "${1:-}" != "--quick" ]]; then
+  for part in "${parts[@]}"; do
+    printf '\n==> scripts/%s.sh\n' "$part"
+    bash "scripts/$part.sh"
+  done
+  exit 0
+fi
+
+bash scripts/build.sh
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+pids=()
+for part in "${parts[@]}"; do
+  HAVN_SKIP_BUILD=1 bash "scripts/$part.sh" --quick >"$logs/$part.log" 2>&1 &
+  pids+=($!)
 done
+failed=()
+for i in "${!parts[@]}"; do
+  wait "${pids[$i]}" || failed+=("${parts[$i]}")
+done
+for part in "${parts[@]}"; do
+  printf '\n==> scripts/%s.sh --quick\n' "$part"
+  cat "$logs/$part.log"
+done
+if ((${#failed[@]})); then
+  echo "bench: failed: ${failed[*]}" >&2
+  exit 1
+fi
