@@ -637,7 +637,10 @@ pub mod pallet {
 		/// Submit a node's signed receipt.
 		///
 		/// ## Dispatch Origin
-		/// Signed by one of the job's nodes.
+		/// Signed by one of the job's nodes, still eligible for the job's compute class in
+		/// StakeGuard (bonded at its class's floor, not quarantined): a node that unbonded or
+		/// went dark after assignment can no longer be held to account for the job, so its
+		/// receipt is refused and the job expires.
 		///
 		/// ## Details
 		/// `signature` is the node's sr25519 receipt key's signature over
@@ -650,7 +653,7 @@ pub mod pallet {
 		///
 		/// ## Errors
 		/// `UnknownJob`, `BadPhase`, `NotAssignedNode`, `ReceiptMismatch`,
-		/// `ReceiptAlreadySubmitted`, `ReceiptSignatureInvalid`.
+		/// `ReceiptAlreadySubmitted`, `ReceiptSignatureInvalid`, `NodeNotEligible`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::submit_receipt(
 			T::MaxRedundancy::get(),

@@ -24,6 +24,9 @@ impl<T: Config> Pallet<T> {
 			receipt.verify(Self::genesis_hash(), signature, &key),
 			Error::<T>::ReceiptSignatureInvalid
 		);
+		// Still bonded at its class's floor and not quarantined: a node that unbonded or went
+		// dark after assignment can no longer be held to account for the job.
+		ensure!(T::Stake::is_eligible_node(node, job.compute_class), Error::<T>::NodeNotEligible);
 		Ok(job)
 	}
 

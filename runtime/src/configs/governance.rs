@@ -113,14 +113,23 @@ impl pallet_parameters::Config for Runtime {
 }
 
 /// Calls that still run during the emergency pause: consensus inherents, governance (so the
-/// Council can vote to exit), the pause pallets themselves, and node heartbeats (so that a long
-/// pause does not quarantine every execution node).
+/// Council can vote to exit), the pause pallets themselves, node heartbeats (so that a long
+/// pause does not quarantine every execution node), and the tools a pause exists to use:
+/// slashing and flagging (their own origin checks keep them governance-only, since the filter
+/// applies to the Council's proposals too) and challenges (a challenge window that started
+/// before the pause keeps running through it, so a challenge must be possible; the challenged
+/// job's adjudication continues after the pause, the challenger's bond held until then).
 pub struct PauseWhitelist;
 impl Contains<RuntimeCall> for PauseWhitelist {
 	fn contains(call: &RuntimeCall) -> bool {
 		matches!(
 			call,
-			RuntimeCall::StakeGuard(pallet_stake_guard::Call::heartbeat { .. })
+			RuntimeCall::StakeGuard(
+				pallet_stake_guard::Call::heartbeat { .. } | pallet_stake_guard::Call::slash { .. }
+			) | RuntimeCall::WorkflowRegistry(
+				pallet_workflow_registry::Call::flag { .. }
+					| pallet_workflow_registry::Call::unflag { .. }
+			) | RuntimeCall::ExecutionLog(pallet_execution_log::Call::challenge { .. })
 				| RuntimeCall::System(_)
 				| RuntimeCall::Timestamp(_)
 				| RuntimeCall::Grandpa(_)

@@ -76,6 +76,27 @@ fn receipt_errors() {
 }
 
 #[test]
+fn receipt_of_a_node_no_longer_eligible_is_refused() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = submit(1, 20);
+		assign(job, &[0]);
+		// The node unbonded (or was quarantined) after the relay assigned it the job.
+		set_role(&node(0), None);
+		let r = receipt(job, HASH);
+		let sig = sign_receipt(0, &r);
+		assert_noop!(
+			ExecutionLog::submit_receipt(RuntimeOrigin::signed(node(0)), job, r.clone(), sig),
+			Error::<Test>::NodeNotEligible
+		);
+		set_role(
+			&node(0),
+			Some(havn_primitives::Role::ExecutionNode(havn_primitives::ComputeClass::M)),
+		);
+		assert_ok!(ExecutionLog::submit_receipt(RuntimeOrigin::signed(node(0)), job, r, sig));
+	});
+}
+
+#[test]
 fn receipt_replayed_on_another_job_fails() {
 	ExtBuilder::default().build_and_execute(|| {
 		let a = submit(1, 20);
