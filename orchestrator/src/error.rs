@@ -154,10 +154,27 @@ pub struct ErrorDetail {
 	pub message: String,
 }
 
+/// Longest error message sent, in bytes (then `…`): messages quote the offending input, and a
+/// client's multi-kilobyte field must not come back in the answer.
+pub const MAX_ERROR_MESSAGE: usize = 256;
+
+/// `message` cut to [`MAX_ERROR_MESSAGE`] bytes on a character boundary.
+fn clipped(mut message: String) -> String {
+	if message.len() > MAX_ERROR_MESSAGE {
+		let end = (0..=MAX_ERROR_MESSAGE).rev().find(|&i| message.is_char_boundary(i)).unwrap_or(0);
+		message.truncate(end);
+		message.push('…');
+	}
+	message
+}
+
 impl IntoResponse for ApiError {
 	fn into_response(self) -> Response {
 		let body = ErrorBody {
-			error: ErrorDetail { code: self.code().to_string(), message: self.to_string() },
+			error: ErrorDetail {
+				code: self.code().to_string(),
+				message: clipped(self.to_string()),
+			},
 		};
 		(self.status(), Json(body)).into_response()
 	}

@@ -46,6 +46,16 @@ pub fn verify_attestation(
 	genesis_hash: [u8; 32],
 	received_at_ms: u64,
 ) -> Result<PooledAttestation, ApiError> {
+	// The index stores job ids as SQLite INTEGER (i64): a larger id can name no job it holds.
+	if i64::try_from(request.job_id).is_err() {
+		return Err(ApiError::InvalidField {
+			field: "job_id",
+			reason: format!(
+				"{} is above 2^63 - 1, the largest job id the index holds",
+				request.job_id
+			),
+		});
+	}
 	let validator = parse_account(&request.validator)?;
 	let digest = request
 		.reexecution_digest

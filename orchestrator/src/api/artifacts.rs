@@ -18,6 +18,9 @@ use futures::StreamExt;
 const DEFAULT_MEDIA_TYPE: &str = "application/octet-stream";
 /// Longest recorded media type, bytes.
 const MAX_MEDIA_TYPE_LEN: usize = 255;
+/// The response header that reports the media type the uploader declared (artifacts are always
+/// served as [`DEFAULT_MEDIA_TYPE`]).
+pub const MEDIA_TYPE_HEADER: &str = "x-havn-media-type";
 
 /// Store the raw request body under its CID.
 ///
@@ -79,16 +82,22 @@ pub async fn upload(
 	Ok((StatusCode::CREATED, Json(ArtifactStored { cid, size })))
 }
 
-/// The bytes of an artifact, with its `ETag` (the CID) and recorded `Content-Type`; `HEAD`
-/// answers the headers only.
+/// The bytes of an artifact, with its `ETag` (the CID); `HEAD` answers the headers only.
+///
+/// Every artifact is served as `application/octet-stream` with `X-Content-Type-Options:
+/// nosniff`, `Content-Disposition: attachment` and a sandboxing `Content-Security-Policy`, so a
+/// browser never renders an upload as a page of this origin (which also serves the web
+/// console): an upload declared `text/html` would otherwise be stored XSS. The type the
+/// uploader declared is only reported, in `X-Havn-Media-Type`.
 #[utoipa::path(
 	get,
 	path = "/v1/artifacts/{cid}",
 	tag = "artifacts",
 	params(("cid" = String, Path, description = "CIDv1 (raw, sha2-256, base32)")),
 	responses(
-		(status = 200, description = "The bytes", content_type = "application/octet-stream",
-			body = Vec<u8>),
+		(status = 200, description = "The bytes, always as `application/octet-stream` with \
+			`nosniff` and `Content-Disposition: attachment`; the declared type in \
+			`X-Havn-Media-Type`", content_type = "application/octet-stream", body = Vec<u8>),
 		(status = 304, description = "`If-None-Match` matched"),
 		(status = 400, description = "Malformed CID", body = ErrorBody),
 		(status = 404, description = "Not stored", body = ErrorBody),
@@ -108,8 +117,10 @@ pub async fn download(
 	};
 	let media_type =
 		state.db.artifact_media_type(&cid).await?.unwrap_or_else(|| DEFAULT_MEDIA_TYPE.to_string());
-	let content_type =
+	let declared =
 		HeaderValue::from_str(&media_type).unwrap_or(HeaderValue::from_static(DEFAULT_MEDIA_TYPE));
+	let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{cid}\""))
+		.map_err(|e| ApiError::internal("content-disposition", &e))?;
 	let etag_value = HeaderValue::from_str(&etag).map_err(|e| ApiError::internal("etag", &e))?;
 	let matches = headers
 		.get(header::IF_NONE_MATCH)
@@ -125,7 +136,11 @@ pub async fn download(
 	}
 	let headers = [
 		(header::ETAG, etag_value),
-		(header::CONTENT_TYPE, content_type),
+		(header::CONTENT_TYPE, HeaderValue::from_static(DEFAULT_MEDIA_TYPE)),
+		(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+		(header::CONTENT_DISPOSITION, disposition),
+		(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
+		(header::HeaderName::from_static(MEDIA_TYPE_HEADER), declared),
 		(header::CACHE_CONTROL, cache),
 		(header::CONTENT_LENGTH, HeaderValue::from(size)),
 	];

@@ -43,7 +43,9 @@ async fn upload_download_round_trip() {
 	assert_eq!(status, StatusCode::OK);
 	assert_eq!(body, bytes);
 	assert_eq!(headers[header::ETAG], format!("\"{cid}\"").as_str());
-	assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+	// Served as bytes whatever was declared (hardening finding 9); the declared type is reported.
+	assert_eq!(headers[header::CONTENT_TYPE], "application/octet-stream");
+	assert_eq!(headers["x-havn-media-type"], "application/json");
 	assert!(havn_primitives::cid::verify(&cid, &body).is_ok());
 
 	let (status, headers, body) =
@@ -179,7 +181,8 @@ async fn the_client_crate_round_trips_over_tcp() {
 	let head = http.head(format!("{base}/v1/artifacts/{cid}")).send().await.unwrap();
 	assert_eq!(head.status(), reqwest::StatusCode::OK);
 	assert_eq!(head.headers()["content-length"], bytes.len().to_string().as_str());
-	assert_eq!(head.headers()["content-type"], "text/plain");
+	assert_eq!(head.headers()["content-type"], "application/octet-stream");
+	assert_eq!(head.headers()["x-havn-media-type"], "text/plain");
 	let missing = http
 		.get(format!("{base}/v1/artifacts/{}", havn_primitives::cid::cid_of(b"nope")))
 		.send()
@@ -191,4 +194,33 @@ async fn the_client_crate_round_trips_over_tcp() {
 
 	stop.send(()).unwrap();
 	server.await.unwrap().unwrap();
+}
+
+/// Hardening finding 9: an upload declared `text/html` is never served as a page of the
+/// orchestrator's origin (stored XSS on the origin of the web console).
+#[tokio::test]
+async fn an_html_upload_is_served_as_inert_bytes() {
+	let (dir, db) = sqlite().await;
+	let (_state, router) = app(dir.path(), db, ApiLimits::default()).await;
+	let page =
+		b"<html><script>fetch('/v1/attestations', {method: 'POST'})</script></html>".to_vec();
+	let (status, _, body) = send(&router, upload(page.clone(), Some("text/html"))).await;
+	assert_eq!(status, StatusCode::CREATED);
+	let cid = serde_json::from_slice::<serde_json::Value>(&body).unwrap()["cid"]
+		.as_str()
+		.unwrap()
+		.to_string();
+	let (status, headers, body) =
+		send(&router, Request::get(format!("/v1/artifacts/{cid}")).body(Body::empty()).unwrap())
+			.await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(body, page);
+	assert_eq!(headers[header::CONTENT_TYPE], "application/octet-stream");
+	assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+	assert_eq!(
+		headers[header::CONTENT_DISPOSITION],
+		format!("attachment; filename=\"{cid}\"").as_str()
+	);
+	assert_eq!(headers[header::CONTENT_SECURITY_POLICY], "default-src 'none'; sandbox");
+	assert_eq!(headers["x-havn-media-type"], "text/html");
 }

@@ -8,6 +8,7 @@ use axum::{
 use havn_orchestrator::model::{HavnEvent, JobEvent};
 use havn_primitives::{Attestation, Digest, Verdict};
 use serde_json::json;
+use sqlx::Row;
 use subxt_signer::sr25519::{dev, Keypair};
 
 const GENESIS: [u8; 32] = [0x42; 32];
@@ -46,6 +47,56 @@ async fn post_json(
 ) -> (StatusCode, serde_json::Value) {
 	let (status, _, bytes) = send(router, post(body)).await;
 	(status, serde_json::from_slice(&bytes).unwrap())
+}
+
+/// Hardening finding 13: a correctly signed attestation of a job id the index cannot hold
+/// (≥ 2^63) gets a 400, not a 500, and nothing is pooled.
+#[tokio::test]
+async fn a_job_id_beyond_the_index_is_a_bad_request() {
+	let (dir, db) = sqlite().await;
+	let (state, router) = app(dir.path(), db, Default::default()).await;
+	state.status.set_genesis(GENESIS);
+	let bob = dev::bob();
+	for job_id in [1u64 << 63, u64::MAX] {
+		let attestation = body(&bob, &bob, GENESIS, job_id, Verdict::Valid, Some([9; 32]));
+		assert_error(
+			post_json(&router, &attestation).await,
+			StatusCode::BAD_REQUEST,
+			"invalid_field",
+		);
+	}
+	let pooled: i64 = sqlx::query("SELECT COUNT(*) AS n FROM pool_attestations")
+		.fetch_one(state.db.pool())
+		.await
+		.unwrap()
+		.try_get("n")
+		.unwrap();
+	assert_eq!(pooled, 0);
+}
+
+/// Hardening finding 13: error bodies quote the offending input, but never more than
+/// `MAX_ERROR_MESSAGE` bytes of it.
+#[tokio::test]
+async fn error_bodies_do_not_echo_large_inputs() {
+	let (dir, db) = sqlite().await;
+	let (state, router) = app(dir.path(), db, Default::default()).await;
+	state.status.set_genesis(GENESIS);
+	let bob = dev::bob();
+	let mut attestation = body(&bob, &bob, GENESIS, 3, Verdict::Valid, None);
+	attestation["validator"] = json!("5".repeat(5_000));
+	let (status, answer) = post_json(&router, &attestation).await;
+	assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+	let message = answer["error"]["message"].as_str().unwrap();
+	assert!(
+		message.len() <= havn_orchestrator::error::MAX_ERROR_MESSAGE + '…'.len_utf8(),
+		"{} bytes echoed",
+		message.len()
+	);
+	attestation["validator"] = json!(ss58(&bob));
+	attestation["verdict"] = json!("x".repeat(5_000));
+	let (status, answer) = post_json(&router, &attestation).await;
+	assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+	assert!(answer["error"]["message"].as_str().unwrap().len() <= 260, "{answer}");
 }
 
 #[tokio::test]
