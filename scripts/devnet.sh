@@ -73,8 +73,15 @@ rpc_ready() {
     "http://127.0.0.1:$rpc_port" | grep -q result
 }
 
+# The RPC listens on loopback only (no --rpc-external) and serves the safe methods only: a web
+# page the operator opens can reach loopback over a WebSocket whatever CORS says, so the unsafe
+# ones (author_insertKey among them) are not served at all; nothing in the devnet calls them.
+# Browsers accept its answers for polkadot.js apps and the orchestrator's own origin (`--dev`
+# alone would allow every origin).
+rpc_cors="https://polkadot.js.org,http://127.0.0.1:$api_port,http://localhost:$api_port"
 start node "$bin/havn-node" --dev --base-path "$dir/node" --rpc-port "$rpc_port" \
-  --prometheus-port "$prom_port" --port "$p2p_port" --rpc-cors all --no-telemetry
+  --prometheus-port "$prom_port" --port "$p2p_port" --rpc-cors "$rpc_cors" --rpc-methods safe \
+  --no-telemetry
 wait_for "havn-node" 120 rpc_ready
 echo "havn-node: ws://127.0.0.1:$rpc_port"
 

@@ -82,6 +82,7 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 		String::from_utf8_lossy(&up.stdout),
 		String::from_utf8_lossy(&up.stderr)
 	);
+	rpc_refuses_foreign_web_pages(rpc).await;
 	let demo = devnet.script("demo.sh", &[]);
 	devnet.demo_out = String::from_utf8_lossy(&demo.stdout).into_owned();
 	assert!(demo.status.success(), "demo.sh failed:\n{}", String::from_utf8_lossy(&demo.stderr));
@@ -351,6 +352,40 @@ async fn late_attestor_goes_through_the_lead(
 			.any(|a| a["validator"].as_str() == Some(keys::ss58(&late_account).as_str())),
 		"job {job_id}: no attestation of the late //{late}: {job}"
 	);
+}
+
+/// A web page the devnet's operator opens cannot reach the node's key store (hardening finding
+/// 13: the devnet ran with `--rpc-cors all` and served the unsafe methods):
+/// - the unsafe methods (`author_insertKey` among them) are not served at all, to any caller,
+///   since a page can open a WebSocket to loopback whatever CORS says;
+/// - the browser's CORS preflight for a JSON-RPC POST from a foreign origin gets no
+///   `Access-Control-Allow-Origin`, so the browser never sends the call; polkadot.js apps gets
+///   one.
+async fn rpc_refuses_foreign_web_pages(rpc: u16) {
+	let http = reqwest::Client::new();
+	let url = format!("http://127.0.0.1:{rpc}");
+	let insert_key = serde_json::json!({
+		"id": 1, "jsonrpc": "2.0", "method": "author_insertKey",
+		"params": ["aura", "//Mallory", format!("0x{}", "11".repeat(32))],
+	});
+	let answer: Value =
+		http.post(&url).json(&insert_key).send().await.unwrap().json().await.unwrap();
+	assert!(
+		answer.get("result").is_none() && answer.get("error").is_some(),
+		"author_insertKey was served: {answer}"
+	);
+	for (origin, allowed) in [("http://evil.example", false), ("https://polkadot.js.org", true)] {
+		let response = http
+			.request(reqwest::Method::OPTIONS, &url)
+			.header("Origin", origin)
+			.header("Access-Control-Request-Method", "POST")
+			.header("Access-Control-Request-Headers", "content-type")
+			.send()
+			.await
+			.unwrap();
+		let allow = response.headers().get("access-control-allow-origin").cloned();
+		assert_eq!(allow.is_some(), allowed, "CORS preflight from {origin}: {allow:?}");
+	}
 }
 
 fn royalty_of(path: &str) -> RoyaltySplit {
