@@ -13,10 +13,11 @@
 #      killed and restarted mid-indexing, bad input)
 #   5. the runtime and the pallets with runtime-benchmarks and try-runtime (their feature-gated
 #      code, linted as it compiles; run beside step 4 at the lowest CPU priority, output after
-#      it): the pallets' benchmark tests, and the runtime tests that
-#      check every pallet's try_state after each step (runtime/tests/lifecycle.rs and the
-#      money-path property test, which need try-runtime). The node, whose tests need neither,
-#      is left out of that pass, and the runtime is compiled natively there (SKIP_WASM_BUILD=1):
+#      it): the pallets' benchmark tests, and the runtime tests that check every pallet's
+#      try_state after each step (runtime/tests/lifecycle.rs, the attacks of
+#      runtime/tests/hardening.rs and the money-path property test, which need try-runtime).
+#      The node, whose tests need neither, is left out of that pass, and the runtime is compiled
+#      natively there (SKIP_WASM_BUILD=1):
 #      the wasm with runtime-benchmarks is built only by scripts/benchmark.sh.
 #
 # CARGO_TARGET_DIR defaults to ~/.cache/havn/target so later runs and CI reuse the build.
