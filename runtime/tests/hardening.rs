@@ -27,17 +27,7 @@ fn assigned_job(actors: &Actors, deadline: BlockNumber) -> (u64, u64) {
 	let workflow = publish(&actors.creator, b"hardening", FEE, vec![]);
 	bond_everyone(actors);
 	next_block();
-	let job = pallet_execution_log::NextJobId::<Runtime>::get();
-	assert_ok!(ExecutionLog::submit_job(
-		RuntimeOrigin::signed(actors.payer.clone()),
-		workflow,
-		H256::repeat_byte(0x11),
-		BoundedVec::truncate_from(b"ipfs://bafkinputs".to_vec()),
-		ComputeClass::S,
-		FEE,
-		1,
-		deadline,
-	));
+	let job = submit_job(actors, workflow, FEE, deadline);
 	assert_ok!(ExecutionLog::assign(
 		RuntimeOrigin::signed(actors.relay.clone()),
 		job,
@@ -69,18 +59,15 @@ fn eligible(who: &AccountId) -> bool {
 /// for the job, so its receipt is refused; the job expires and the payer's escrow comes back.
 #[test]
 fn a_node_that_unbonded_after_assignment_cannot_submit_its_receipt() {
-	let actors = Actors::new();
-	new_test_ext(&actors).execute_with(|| {
-		let issuance = genesis_issuance(&actors);
-		let (workflow, job) = assigned_job(&actors, 20);
+	run_checked(|actors| {
+		let (workflow, job) = assigned_job(actors, 20);
 		assert_ok!(StakeGuard::unbond(RuntimeOrigin::signed(actors.node.clone()), FLOOR_S));
 		assert!(!eligible(&actors.node));
-		assert_noop!(submit_receipt(&actors, workflow, job), ExecError::<Runtime>::NodeNotEligible);
+		assert_noop!(submit_receipt(actors, workflow, job), ExecError::<Runtime>::NodeNotEligible);
 		run_to_block(30);
 		let j = pallet_execution_log::Jobs::<Runtime>::get(job).unwrap();
 		assert_eq!(j.phase, JobPhase::Expired);
 		assert_eq!(held(escrow(), &actors.payer), 0);
-		check_invariants(issuance);
 	});
 }
 
@@ -88,18 +75,15 @@ fn a_node_that_unbonded_after_assignment_cannot_submit_its_receipt() {
 /// either, and its receipt is refused until a heartbeat lifts the quarantine.
 #[test]
 fn a_quarantined_node_cannot_submit_its_receipt_until_its_heartbeat() {
-	let actors = Actors::new();
-	new_test_ext(&actors).execute_with(|| {
-		let issuance = genesis_issuance(&actors);
-		let (workflow, job) = assigned_job(&actors, 1_000);
+	run_checked(|actors| {
+		let (workflow, job) = assigned_job(actors, 1_000);
 		let quarantine_after: BlockNumber =
 			pallet_stake_guard::Pallet::<Runtime>::quarantine_after();
 		run_to_block(frame_system::Pallet::<Runtime>::block_number() + quarantine_after + 1);
 		assert!(pallet_stake_guard::Pallet::<Runtime>::is_quarantined(&actors.node));
-		assert_noop!(submit_receipt(&actors, workflow, job), ExecError::<Runtime>::NodeNotEligible);
+		assert_noop!(submit_receipt(actors, workflow, job), ExecError::<Runtime>::NodeNotEligible);
 		assert_ok!(StakeGuard::heartbeat(RuntimeOrigin::signed(actors.node.clone()), None));
-		assert_ok!(submit_receipt(&actors, workflow, job));
-		check_invariants(issuance);
+		assert_ok!(submit_receipt(actors, workflow, job));
 	});
 }
 
@@ -115,10 +99,8 @@ fn council() -> RuntimeOrigin {
 /// sends stays filtered, and the governance calls still refuse every other origin.
 #[test]
 fn governance_keeps_its_tools_during_the_pause() {
-	let actors = Actors::new();
-	new_test_ext(&actors).execute_with(|| {
-		let issuance = genesis_issuance(&actors);
-		let (workflow, job) = assigned_job(&actors, 20);
+	run_checked(|actors| {
+		let (workflow, job) = assigned_job(actors, 20);
 		next_block();
 		assert_ok!(SafeMode::force_enter(RuntimeOrigin::root()));
 		let filtered: DispatchError = frame_system::Error::<Runtime>::CallFiltered.into();
@@ -172,6 +154,5 @@ fn governance_keeps_its_tools_during_the_pause() {
 			parent: None,
 		});
 		assert_noop!(dispatch(publish, RuntimeOrigin::signed(actors.creator.clone())), filtered);
-		check_invariants(issuance);
 	});
 }

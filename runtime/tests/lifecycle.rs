@@ -71,20 +71,10 @@ fn sorted(mut v: Vec<AccountId>) -> Vec<AccountId> {
 	v
 }
 
-/// Submit a class-S, redundancy-1 job of `workflow` from the payer; returns its id.
+/// Submit a class-S, redundancy-1 job of `workflow` from the payer with [`DEADLINE`]; returns
+/// its id.
 fn submit(actors: &Actors, workflow: WorkflowId, max_fee: Balance) -> u64 {
-	let id = pallet_execution_log::NextJobId::<Runtime>::get();
-	assert_ok!(ExecutionLog::submit_job(
-		RuntimeOrigin::signed(actors.payer.clone()),
-		workflow,
-		H256::repeat_byte(0x11),
-		BoundedVec::truncate_from(b"ipfs://bafkinputs".to_vec()),
-		ComputeClass::S,
-		max_fee,
-		1,
-		DEADLINE,
-	));
-	id
+	submit_job(actors, workflow, max_fee, DEADLINE)
 }
 
 /// The relay routes `job` to the node.

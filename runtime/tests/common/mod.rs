@@ -203,6 +203,23 @@ pub fn publish(
 	id
 }
 
+/// The payer submits a class-S, redundancy-1 job of `workflow` (a fee of at most `max_fee`
+/// planck, `deadline` blocks); returns its id.
+pub fn submit_job(actors: &Actors, workflow: WorkflowId, max_fee: Balance, deadline: u32) -> u64 {
+	let id = pallet_execution_log::NextJobId::<Runtime>::get();
+	frame_support::assert_ok!(havn_runtime::ExecutionLog::submit_job(
+		RuntimeOrigin::signed(actors.payer.clone()),
+		workflow,
+		H256::repeat_byte(0x11),
+		BoundedVec::truncate_from(b"ipfs://bafkinputs".to_vec()),
+		ComputeClass::S,
+		max_fee,
+		1,
+		deadline,
+	));
+	id
+}
+
 /// Bond the node (class S at the floor, receipt key and capabilities registered), the five
 /// validators (validator floor) and the relay.
 pub fn bond_everyone(actors: &Actors) {
@@ -261,6 +278,17 @@ pub fn sign_receipt(key: &sr25519::Pair, receipt: &Receipt, genesis: H256) -> sr
 /// A `Valid` attestation of `job_id`, carrying `digest` as re-execution digest.
 pub fn valid(job_id: u64, digest: Option<H256>) -> Attestation {
 	Attestation { job_id, verdict: Verdict::Valid, reexecution_digest: digest }
+}
+
+/// Runs `test` in [`new_test_ext`] for [`Actors::new`], then checks the money invariants
+/// ([`check_invariants`] against the genesis issuance).
+pub fn run_checked(test: impl FnOnce(&Actors)) {
+	let actors = Actors::new();
+	new_test_ext(&actors).execute_with(|| {
+		let issuance = genesis_issuance(&actors);
+		test(&actors);
+		check_invariants(issuance);
+	});
 }
 
 /// The money invariants: every pallet's `try_state` (among them ExecutionLog's escrow, expiry
