@@ -147,6 +147,89 @@ impl HavnClient {
 		follow(progress, name).await
 	}
 
+	/// Commit `signer` to publishing the manifests `manifest_hashes` (one extrinsic: a
+	/// `Utility::batch_all` when there are several), then wait until the best block is
+	/// `MinCommitmentAge` blocks past the commitment's, so that `signer`'s `publish` or
+	/// `publish_version` of each digest is accepted.
+	///
+	/// Commit-reveal publication (`WorkflowRegistry` crate docs): a commitment,
+	/// `manifest_commitment(signer, manifest_hash)`, hides the digest and names the publisher.
+	/// Keep a manifest out of the artifact store until its publish is included. A commitment
+	/// still pending from an earlier attempt (`CommitmentAlreadyMade`) is used as it is. At most
+	/// `MaxPendingCommitments` (16) can be pending per account.
+	///
+	/// Polls for at most 120 s of blocks (the node must be producing them).
+	/// Errors: those of [`Self::submit`], and [`ClientError::Subxt`] when no block comes.
+	pub async fn commit_manifests(
+		&self,
+		signer: &Signer,
+		manifest_hashes: &[Digest],
+	) -> Result<(), ClientError> {
+		use crate::errors::{RuntimeError, WorkflowRegistryError};
+		use api::runtime_types::{
+			havn_runtime::RuntimeCall, pallet_workflow_registry::pallet::Call as RegistryCall,
+		};
+		let who = crate::keys::account_of(signer);
+		let commitments: Vec<_> = manifest_hashes
+			.iter()
+			.map(|hash| havn_primitives::proofs::manifest_commitment(&who.0, hash))
+			.collect();
+		let submitted = match commitments.as_slice() {
+			[one] => {
+				self.submit(&api::tx().workflow_registry().commit_manifest(*one), signer).await
+			}
+			many => {
+				let calls = many
+					.iter()
+					.map(|c| {
+						RuntimeCall::WorkflowRegistry(RegistryCall::commit_manifest {
+							commitment: *c,
+						})
+					})
+					.collect();
+				self.submit(&api::tx().utility().batch_all(calls), signer).await
+			}
+		};
+		let committed_at = match submitted {
+			Ok(included) => self.number_of(included.block_hash).await?,
+			Err(e)
+				if matches!(
+					e.module_error(),
+					Some(RuntimeError::WorkflowRegistry(
+						WorkflowRegistryError::CommitmentAlreadyMade
+					))
+				) =>
+			{
+				self.best_number().await?
+			}
+			Err(e) => return Err(e),
+		};
+		let at = self.at_best().await?;
+		let age: u32 = at
+			.constants()
+			.entry(api::constants().workflow_registry().min_commitment_age())
+			.map_err(ClientError::subxt)?;
+		let ready = committed_at.saturating_add(u64::from(age));
+		for _ in 0..480 {
+			if self.best_number().await? >= ready {
+				return Ok(());
+			}
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+		Err(ClientError::Subxt(format!("no block {ready} after committing to manifests")))
+	}
+
+	/// Number of the block `hash`.
+	async fn number_of(&self, hash: Digest) -> Result<u64, ClientError> {
+		let header = self
+			.rpc
+			.chain_get_header(Some(hash))
+			.await
+			.map_err(ClientError::subxt)?
+			.ok_or_else(|| ClientError::Subxt(format!("header of {hash:?} not found")))?;
+		Ok(u64::from(header.number))
+	}
+
 	/// Submit `call` as an unsigned (bare) extrinsic (for calls a runtime validates itself, such
 	/// as `Faucet::claim`) and wait until it is in a best block, as [`Self::submit`] does.
 	pub async fn submit_unsigned<C: Payload>(&self, call: &C) -> Result<Included, ClientError> {

@@ -57,9 +57,14 @@ pub async fn prepare(shared: &Shared, receipt_key: &Signer) -> anyhow::Result<()
 			.collect(),
 	};
 	let key = receipt_key.public_key().0;
+	// Proof of possession: the receipt key signs this account on this chain.
+	let account = shared.signer.public_key().0;
+	let payload =
+		havn_primitives::proofs::receipt_key_proof_payload(&account, shared.client.genesis_hash());
+	let proof = receipt_key.sign(&payload).0;
 	shared
 		.client
-		.submit(&api::tx().stake_guard().register_node(key, caps), &shared.signer)
+		.submit(&api::tx().stake_guard().register_node(key, proof, caps), &shared.signer)
 		.await
 		.context("registering the node")?;
 	tracing::info!(gpu = %gpu_model, vram_gib, "registered the receipt key and capabilities");

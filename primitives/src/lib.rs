@@ -13,6 +13,8 @@
 //! - [`manifest`]: the workflow manifest schema (`havn.workflow/v1`) and its validation.
 //! - [`rules`]: pure chain rules applied identically on-chain and off-chain (a job's reference
 //!   hash, whether an attestation can be accepted).
+//! - [`proofs`]: what binds a value to the account registering it (a manifest commitment before
+//!   publication, a receipt key's proof of possession).
 //! - `cid` (with `std`): CIDv1 content identifiers of artifacts.
 //!
 //! Names: every enum here has one name per variant, shared by the REST API, the indexer's rows,
@@ -30,6 +32,7 @@ pub mod api;
 #[cfg(feature = "std")]
 pub mod cid;
 pub mod manifest;
+pub mod proofs;
 pub mod receipt;
 pub mod royalty;
 pub mod rules;

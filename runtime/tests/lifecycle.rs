@@ -53,7 +53,8 @@ struct Workflows {
 	main: WorkflowId,
 }
 
-/// Block 1: publish the two workflows and bond everyone.
+/// Blocks 1 to 5: commit to and publish the two workflows (each commitment ages
+/// `MinCommitmentAge` blocks), and bond everyone.
 fn setup(actors: &Actors) -> Workflows {
 	let upstream = publish(&actors.upstream, b"upstream-model", 3 * HAI, vec![]);
 	let main =
@@ -209,8 +210,9 @@ fn lifecycle_pays_every_party_to_the_planck() {
 		let lineage = api!(lineage(wf.main)).unwrap();
 		assert_eq!(lineage.dependencies, vec![(wf.upstream, Permill::one())]);
 
-		// Block 2: the payer submits; the fee is escrowed.
+		// Block s, the first after the set-up: the payer submits; the fee is escrowed.
 		next_block();
+		let s = System::block_number();
 		let before = snapshot(&actors);
 		let job = submit(&actors, wf.main, MAIN_FEE);
 		assert_eq!(job, 0);
@@ -231,11 +233,11 @@ fn lifecycle_pays_every_party_to_the_planck() {
 			ExecError::<Runtime>::FeeAboveMax
 		);
 
-		// Block 3: the relay assigns the job to the node.
+		// Block s + 1: the relay assigns the job to the node.
 		next_block();
 		assign(&actors, job);
 
-		// Block 4: the node signs and submits its receipt; the committee is drawn.
+		// Block s + 2: the node signs and submits its receipt; the committee is drawn.
 		next_block();
 		let r = submit_receipt(&actors, wf.main, job);
 		let (committee, sampled) = attesting_event(job);
@@ -261,7 +263,7 @@ fn lifecycle_pays_every_party_to_the_planck() {
 			ExecError::<Runtime>::ReexecutionMismatch
 		);
 
-		// Block 5: four validators attest Valid (with the re-execution digest).
+		// Block s + 3: four validators attest Valid (with the re-execution digest).
 		next_block();
 		for v in &committee[..4] {
 			assert_ok!(ExecutionLog::attest(
@@ -272,7 +274,7 @@ fn lifecycle_pays_every_party_to_the_planck() {
 		assert_eq!(ExecutionLog::job_view(job).unwrap().verdicts, (4, 0));
 		assert_eq!(held(escrow(), &actors.payer), MAIN_FEE, "no payout before the quorum");
 
-		// Block 6: the fifth verdict reaches the quorum: finalized and paid.
+		// Block s + 4: the fifth verdict reaches the quorum: finalized and paid.
 		next_block();
 		assert_ok!(ExecutionLog::attest(
 			RuntimeOrigin::signed(committee[4].clone()),
@@ -341,7 +343,7 @@ fn lifecycle_pays_every_party_to_the_planck() {
 		let record = PayoutRouter::settlement(job).unwrap();
 		assert_eq!(
 			(record.block, record.workflow_id, record.fee, record.shares),
-			(6, wf.main, MAIN_FEE, shares)
+			(s + 4, wf.main, MAIN_FEE, shares)
 		);
 		assert_eq!(PayoutRouter::earned(&actors.creator), creator_share);
 		assert_eq!(PayoutRouter::earned(&actors.upstream), upstream_share);
@@ -370,14 +372,14 @@ fn lifecycle_pays_every_party_to_the_planck() {
 		assert_eq!(view.committee, committee);
 		assert_eq!(view.sampled, sampled);
 		assert_eq!(view.verdicts, (5, 0));
-		assert_eq!(view.deadline, 2 + DEADLINE);
+		assert_eq!(view.deadline, s + DEADLINE);
 		assert_eq!(
 			view.timeline,
 			vec![
-				(JobPhase::Submitted, 2),
-				(JobPhase::Assigned, 3),
-				(JobPhase::Attesting, 4),
-				(JobPhase::Finalized, 6)
+				(JobPhase::Submitted, s),
+				(JobPhase::Assigned, s + 1),
+				(JobPhase::Attesting, s + 2),
+				(JobPhase::Finalized, s + 4)
 			]
 		);
 		assert_eq!(api!(job(job)), Some(view));
@@ -678,8 +680,10 @@ fn emergency_pause_keeps_escrow_and_defers_expiry() {
 		let issuance = genesis_issuance(&actors);
 		let wf = setup(&actors);
 
-		// Block 2: job A reaches `Attesting` with two verdicts; job B stays `Assigned`.
+		// Block s (the first after the set-up): job A reaches `Attesting` with two verdicts;
+		// job B stays `Assigned`.
 		next_block();
+		let s = System::block_number();
 		let job_a = submit(&actors, wf.main, MAIN_FEE);
 		let job_b = submit(&actors, wf.main, MAIN_FEE);
 		assign(&actors, job_a);
@@ -692,10 +696,10 @@ fn emergency_pause_keeps_escrow_and_defers_expiry() {
 				valid(job_a, Some(r.runtime_hash))
 			));
 		}
-		let deadline = 2 + DEADLINE;
+		let deadline = s + DEADLINE;
 		assert_eq!(ExecutionLog::job_view(job_b).unwrap().deadline, deadline);
 
-		// Block 3: Root enters the pause.
+		// Block s + 1: Root enters the pause.
 		next_block();
 		assert_ok!(SafeMode::force_enter(RuntimeOrigin::root()));
 		assert!(SafeMode::is_entered());
@@ -779,10 +783,10 @@ fn emergency_pause_keeps_escrow_and_defers_expiry() {
 		}
 		assert_eq!(held(escrow(), &actors.payer), MAIN_FEE, "job B still escrowed");
 
-		// Expiry resumes where it stopped (block 4's slot), two slots per block: job B's slot
-		// (block 52) is reached in block exit_at + 25 = 137 and it is refunded there.
+		// Expiry resumes where it stopped (block s + 2's slot), two slots per block: job B's slot
+		// (block s + 50) is reached in block exit_at + 25 and it is refunded there.
 		let paused_cursor = pallet_execution_log::ExpiryCursor::<Runtime>::get().unwrap();
-		assert_eq!(paused_cursor, 4);
+		assert_eq!(paused_cursor, s + 2);
 		let expires_in = exit_at + (deadline - paused_cursor) / 2 + 1;
 		while System::block_number() < expires_in - 1 {
 			next_block();
@@ -801,8 +805,8 @@ fn emergency_pause_keeps_escrow_and_defers_expiry() {
 		assert_eq!(
 			view.timeline,
 			vec![
-				(JobPhase::Submitted, 2),
-				(JobPhase::Assigned, 2),
+				(JobPhase::Submitted, s),
+				(JobPhase::Assigned, s),
 				(JobPhase::Expired, expires_in)
 			]
 		);
@@ -858,6 +862,7 @@ fn a_job_runs_the_manifest_version_it_was_submitted_with() {
 		// The owner publishes version 2 while the job is open: the job keeps version 1, which
 		// is what its node runs and its attestors re-execute; new jobs get version 2.
 		let v2 = H256(sp_io::hashing::blake2_256(b"main-workflow v2"));
+		common::commit(&actors.creator, v2);
 		assert_ok!(havn_runtime::WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(actors.creator.clone()),
 			wf.main,

@@ -124,6 +124,19 @@ fn user(i: usize) -> AccountId {
 
 /// A workflow creator: mostly Alice, Bob, Charlie, Dave or Eve, sometimes a pool account (which
 /// may also be bonded, so that one account's deposits, escrow and bond holds mix).
+/// A customer index whose account differs from `who` (the first of five tried that does).
+fn to_stranger(who: &AccountId) -> u8 {
+	(1..=5).find(|i| &customer(*i) != who).unwrap_or(1)
+}
+
+/// `key`'s proof of possession for `who` on this chain (`StakeGuard::register_node`).
+fn key_proof(key: &sr25519::Pair, who: &AccountId) -> sr25519::Signature {
+	key.sign(&havn_primitives::proofs::receipt_key_proof_payload(
+		who,
+		havn_runtime::StakeGuard::genesis_hash(),
+	))
+}
+
 fn customer(i: u8) -> AccountId {
 	let k = keys();
 	if i.is_multiple_of(4) {
@@ -328,6 +341,14 @@ enum Action {
 	Advance {
 		blocks: u8,
 	},
+	/// The two-step transfer: the owner (or, with `!owner`, a stranger) offers a workflow to
+	/// `to`; then `to` accepts, or (with `!accept`) a stranger tries to, or the owner withdraws.
+	Transfer {
+		workflow: u8,
+		to: u8,
+		owner: bool,
+		accept: u8,
+	},
 	Heartbeat {
 		node: u8,
 	},
@@ -435,6 +456,8 @@ fn action() -> impl Strategy<Value = Action> {
 			}),
 		5 => (job_sel(), any::<u8>()).prop_map(|(job, who)| Action::Challenge { job, who }),
 		8 => prop_oneof![3 => 1u8..=4, 1 => 5u8..=40].prop_map(|blocks| Action::Advance { blocks }),
+		2 => (any::<u8>(), any::<u8>(), prop::bool::weighted(0.9), any::<u8>())
+			.prop_map(|(workflow, to, owner, accept)| Action::Transfer { workflow, to, owner, accept }),
 		2 => any::<u8>().prop_map(|node| Action::Heartbeat { node }),
 		3 => (any::<u8>(), any::<bool>()).prop_map(|(who, all)| Action::Unbond { who, all }),
 		3 => (any::<u8>(), any::<bool>()).prop_map(|(who, wait)| Action::Withdraw { who, wait }),
@@ -548,6 +571,20 @@ impl Sim {
 				Ok(false)
 			}
 		}
+	}
+
+	/// `who` commits to `manifest_hash`, and the blocks pass until it can publish it.
+	fn commit(&mut self, who: &AccountId, manifest_hash: H256) -> Result<(), TestCaseError> {
+		let commitment = havn_primitives::proofs::manifest_commitment(who, &manifest_hash);
+		let call = RuntimeCall::WorkflowRegistry(pallet_workflow_registry::Call::commit_manifest {
+			commitment,
+		});
+		self.dispatch(who, call)?;
+		let age = <Runtime as pallet_workflow_registry::Config>::MinCommitmentAge::get();
+		for _ in 0..age {
+			self.next_block();
+		}
+		Ok(())
 	}
 
 	fn next_block(&self) {
@@ -926,6 +963,7 @@ impl Sim {
 				});
 				self.published += 1;
 				let hash = H256(sp_io::hashing::blake2_256(&(self.salt, self.published).encode()));
+				self.commit(&creator, hash)?;
 				let call = RuntimeCall::WorkflowRegistry(pallet_workflow_registry::Call::publish {
 					kind: WorkflowKind::Workflow,
 					manifest_hash: hash,
@@ -941,6 +979,47 @@ impl Sim {
 					parent: None,
 				});
 				self.dispatch(&creator, call)?;
+			}
+			Action::Transfer { workflow, to, owner, accept } => {
+				let existing = pallet_workflow_registry::NextWorkflowId::<Runtime>::get();
+				let id = if existing == 0 { 0 } else { u64::from(workflow) % existing };
+				let current =
+					pallet_workflow_registry::Workflows::<Runtime>::get(id).map(|w| w.owner);
+				let to = customer(to);
+				let stranger = customer(to_stranger(&to));
+				let from = match (current, owner) {
+					(Some(o), true) => o,
+					_ => stranger.clone(),
+				};
+				let offer = RuntimeCall::WorkflowRegistry(
+					pallet_workflow_registry::Call::transfer_ownership {
+						id,
+						new_owner: to.clone(),
+					},
+				);
+				self.dispatch(&from, offer)?;
+				let registry = |c| RuntimeCall::WorkflowRegistry(c);
+				match accept % 4 {
+					0 | 1 => {
+						let call =
+							registry(pallet_workflow_registry::Call::accept_ownership { id });
+						if self.dispatch(&to, call)? {
+							*self.counts.entry("ownership transfers accepted").or_default() += 1;
+						}
+					}
+					2 => {
+						self.dispatch(
+							&stranger,
+							registry(pallet_workflow_registry::Call::accept_ownership { id }),
+						)?;
+					}
+					_ => {
+						self.dispatch(
+							&from,
+							registry(pallet_workflow_registry::Call::cancel_ownership_offer { id }),
+						)?;
+					}
+				}
 			}
 			Action::Bond { who, role, extra } => {
 				let i = usize::from(who) % POOL;
@@ -974,6 +1053,7 @@ impl Sim {
 						&who,
 						RuntimeCall::StakeGuard(pallet_stake_guard::Call::register_node {
 							receipt_key: k.receipt[4 + i].public(),
+							proof: key_proof(&k.receipt[4 + i], &who),
 							capabilities,
 						}),
 					)?;
@@ -1239,7 +1319,8 @@ fn call_name(call: &RuntimeCall) -> &'static str {
 	}
 }
 
-/// Blocks 1 and 2: register the nodes, shorten the unbonding period, publish a workflow.
+/// Blocks 1 to 4: register the nodes, shorten the unbonding period, commit to and publish a
+/// workflow.
 fn setup(sim: &mut Sim) -> Result<(), TestCaseError> {
 	let k = keys();
 	sim.next_block();
@@ -1259,10 +1340,12 @@ fn setup(sim: &mut Sim) -> Result<(), TestCaseError> {
 		};
 		let call = RuntimeCall::StakeGuard(pallet_stake_guard::Call::register_node {
 			receipt_key: k.receipt[i].public(),
+			proof: key_proof(&k.receipt[i], &acc(node)),
 			capabilities,
 		});
 		prop_assert!(sim.dispatch(&acc(node), call)?);
 	}
+	sim.commit(&user(3), H256::repeat_byte(1))?;
 	let call = RuntimeCall::WorkflowRegistry(pallet_workflow_registry::Call::publish {
 		kind: WorkflowKind::Workflow,
 		manifest_hash: H256::repeat_byte(1),

@@ -204,7 +204,12 @@ impl Bench {
 					vram_gib: 0,
 					models: Vec::new(),
 				};
-				let call = api::tx().stake_guard().register_node(n.public_key().0, caps);
+				let payload = havn_primitives::proofs::receipt_key_proof_payload(
+					&n.public_key().0,
+					client.genesis_hash(),
+				);
+				let proof = n.sign(&payload).0;
+				let call = api::tx().stake_guard().register_node(n.public_key().0, proof, caps);
 				client.submit(&call, &n).await.context("registering a node")?;
 				anyhow::Ok(())
 			});
@@ -222,6 +227,10 @@ impl Bench {
 		let manifest = format!("havn-bench workflow {stamp}");
 		let manifest_hash = havn_primitives::manifest::manifest_digest(manifest.as_bytes());
 		let uri = havn_primitives::cid::cid_of(manifest.as_bytes());
+		client
+			.commit_manifests(&alice, &[manifest_hash])
+			.await
+			.context("committing to the workflow")?;
 		let call = api::tx().workflow_registry().publish(
 			Static(WorkflowKind::Workflow),
 			manifest_hash,

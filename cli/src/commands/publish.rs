@@ -3,13 +3,18 @@
 //! 1. Read the file and validate it with [`Manifest::parse`], the same parser nodes use. A bad
 //!    manifest exits with code 2 and names the offending field; nothing is uploaded or submitted.
 //!    `--dry-run` stops here and prints what would be published (no network at all).
-//! 2. Upload the exact bytes to the orchestrator's artifact store; their CID is the manifest URI.
-//! 3. `manifest_hash` = blake2-256 of the bytes. If `WorkflowRegistry::ManifestIndex` already
-//!    holds it, report the existing workflow id and succeed ("already registered"), so scripts
-//!    can re-run.
-//! 4. Resolve dependencies and the parent: `workflow_id` refs must exist
+//! 2. `manifest_hash` = blake2-256 of the bytes; the manifest URI is their CID, computed here. If
+//!    `WorkflowRegistry::ManifestIndex` already holds the digest, make sure the bytes are in the
+//!    store, report the existing workflow id and succeed ("already registered"), so scripts can
+//!    re-run.
+//! 3. Resolve dependencies and the parent: `workflow_id` refs must exist
 //!    (`WorkflowRegistry::Workflows`), `manifest` refs are looked up in `ManifestIndex`.
+//! 4. Commit to the manifest (`WorkflowRegistry::commit_manifest`) and wait `MinCommitmentAge`
+//!    blocks: commit-reveal publication, so that nobody who sees the digest can register it
+//!    first.
 //! 5. `WorkflowRegistry::publish` and report the id from `WorkflowPublished`.
+//! 6. Upload the exact bytes to the orchestrator's artifact store, only now that the digest is
+//!    ours (the store is public).
 
 use crate::{
 	chain::{self, Chain},
@@ -57,14 +62,17 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 	let signer = chain::signer(&ctx.opts)?;
 	let store = ArtifactClient::new(&ctx.opts.orchestrator);
 	// The client checks the store's answer against the CID of the bytes.
-	plan.cid = store
-		.upload(bytes.clone(), MANIFEST_MEDIA_TYPE)
-		.await
-		.with_context(|| format!("storing {path} in the artifact store"))?;
+	let upload = || async {
+		store
+			.upload(bytes.clone(), MANIFEST_MEDIA_TYPE)
+			.await
+			.with_context(|| format!("storing {path} in the artifact store"))
+	};
 
 	let chain = Chain::connect(&ctx.opts).await?;
 	let at = chain.at_best().await?;
 	if let Some(id) = manifest_index(&at, plan.hash).await? {
+		plan.cid = upload().await?;
 		return Ok(already_registered(&plan, &parsed, id));
 	}
 	let mut dependencies = Vec::with_capacity(parsed.dependencies.len());
@@ -79,6 +87,9 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 		None => None,
 	};
 
+	if let Err(e) = chain.client().commit_manifests(&signer, &[plan.hash]).await {
+		return Err(chain.explain(e).await);
+	}
 	let call = api::tx().workflow_registry().publish(
 		Static(plan.kind),
 		plan.hash,
@@ -102,7 +113,10 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 			// Registered by someone else between the index lookup and inclusion.
 			let at = chain.at_best().await?;
 			match manifest_index(&at, plan.hash).await? {
-				Some(id) => return Ok(already_registered(&plan, &parsed, id)),
+				Some(id) => {
+					plan.cid = upload().await?;
+					return Ok(already_registered(&plan, &parsed, id));
+				}
 				None => return Err(chain.explain(e).await),
 			}
 		}
@@ -110,6 +124,7 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 	};
 	let published: api::workflow_registry::events::WorkflowPublished =
 		chain::event(&included, "WorkflowRegistry.WorkflowPublished")?;
+	plan.cid = upload().await?;
 
 	let mut json = plan.json(&parsed);
 	crate::set(&mut json, "status", "published");

@@ -52,8 +52,12 @@ async fn indexer_survives_kills_without_gaps_or_duplicates() {
 	let url = node.url.clone();
 	let activity = tokio::spawn(async move {
 		let alice = keys::signer_from_suri("//Alice").unwrap();
+		let manifest = |i: u64| format!("{{\"restart-test\": {i}}}");
+		let digests: Vec<_> =
+			(0..WORKFLOWS).map(|i| manifest_digest(manifest(i).as_bytes())).collect();
+		client.commit_manifests(&alice, &digests).await.unwrap();
 		for i in 0..WORKFLOWS {
-			let manifest = format!("{{\"restart-test\": {i}}}");
+			let manifest = manifest(i);
 			let call = api::tx().workflow_registry().publish(
 				Static(havn_primitives::WorkflowKind::Prompt),
 				manifest_digest(manifest.as_bytes()),

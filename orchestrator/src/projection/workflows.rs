@@ -47,7 +47,23 @@ pub enum WorkflowEvent {
 		/// Its manifest URI (UTF-8, lossy).
 		manifest_uri: String,
 	},
-	/// `OwnershipTransferred`.
+	/// `OwnershipOffered`: the owner offered the workflow to `to`, who has not accepted yet.
+	OwnershipOffered {
+		/// Workflow id.
+		id: WorkflowId,
+		/// Owner.
+		from: Account,
+		/// The account it is offered to.
+		to: Account,
+	},
+	/// `OwnershipOfferCancelled`.
+	OwnershipOfferCancelled {
+		/// Workflow id.
+		id: WorkflowId,
+		/// The account it had been offered to.
+		to: Account,
+	},
+	/// `OwnershipTransferred`: the offered account accepted.
 	OwnershipTransferred {
 		/// Workflow id.
 		id: WorkflowId,
@@ -79,7 +95,8 @@ pub enum WorkflowEvent {
 pub const COVERAGE: Coverage = Coverage {
 	pallet: "WorkflowRegistry",
 	indexed: <WorkflowEvent as strum::VariantNames>::VARIANTS,
-	ignored: &[],
+	// A commitment hides its manifest: there is nothing to show until the publish reveals it.
+	ignored: &["ManifestCommitted"],
 };
 
 impl PalletEvent for WorkflowEvent {
@@ -94,6 +111,8 @@ impl PalletEvent for WorkflowEvent {
 		match self {
 			WorkflowPublished { id, .. }
 			| WorkflowVersionPublished { id, .. }
+			| OwnershipOffered { id, .. }
+			| OwnershipOfferCancelled { id, .. }
 			| OwnershipTransferred { id, .. }
 			| WorkflowDeprecated { id }
 			| WorkflowFlagged { id, .. }
@@ -103,7 +122,9 @@ impl PalletEvent for WorkflowEvent {
 	fn account(&self) -> Option<&Account> {
 		match self {
 			Self::WorkflowPublished { owner, .. } => Some(owner),
-			Self::OwnershipTransferred { to, .. } => Some(to),
+			Self::OwnershipTransferred { to, .. }
+			| Self::OwnershipOffered { to, .. }
+			| Self::OwnershipOfferCancelled { to, .. } => Some(to),
 			_ => None,
 		}
 	}
@@ -133,6 +154,13 @@ pub async fn decode(
 				manifest_uri: version_uri(ctx, id, version).await?,
 			}
 		}
+		Event::OwnershipOffered { id, from, to } => {
+			WorkflowEvent::OwnershipOffered { id, from: ss58(&from), to: ss58(&to) }
+		}
+		Event::OwnershipOfferCancelled { id, to } => {
+			WorkflowEvent::OwnershipOfferCancelled { id, to: ss58(&to) }
+		}
+		Event::ManifestCommitted { .. } => return Ok(None),
 		Event::OwnershipTransferred { id, from, to } => {
 			WorkflowEvent::OwnershipTransferred { id, from: ss58(&from), to: ss58(&to) }
 		}
@@ -254,6 +282,9 @@ pub async fn apply(w: &mut BlockWriter<'_>, event: &WorkflowEvent) -> Result<(),
 			.bind(b);
 			w.execute(query).await?;
 		}
+		// Offers change no row: the workflow's owner is unchanged until the offer is accepted.
+		// They are kept as events (the account's and the workflow's event lists show them).
+		OwnershipOffered { .. } | OwnershipOfferCancelled { .. } => {}
 		OwnershipTransferred { id, to, .. } => {
 			let query =
 				sqlx::query("UPDATE workflows SET owner = $2, updated_block = $3 WHERE id = $1")

@@ -92,9 +92,15 @@ async fn live_relay_assigns_and_indexer_follows() {
 		vram_gib: 0,
 		models: Vec::new(),
 	};
+	let proof = receipt_key
+		.sign(&havn_primitives::proofs::receipt_key_proof_payload(
+			&node.public_key().0,
+			client.genesis_hash(),
+		))
+		.0;
 	client
 		.submit(
-			&api::tx().stake_guard().register_node(receipt_key.public_key().0, capabilities),
+			&api::tx().stake_guard().register_node(receipt_key.public_key().0, proof, capabilities),
 			&node,
 		)
 		.await
@@ -104,6 +110,7 @@ async fn live_relay_assigns_and_indexer_follows() {
 	// A workflow and a job.
 	let mut manifest = [0u8; 32];
 	manifest[..16].copy_from_slice(&tag.to_le_bytes());
+	client.commit_manifests(&dev::alice(), &[H256(manifest)]).await.unwrap();
 	let published = client
 		.submit(
 			&api::tx().workflow_registry().publish(

@@ -55,7 +55,9 @@
 //! ```ignore
 //! // A medium node bonds 5,000 HAI, registers and heartbeats.
 //! StakeGuard::bond(origin.clone(), Role::ExecutionNode(ComputeClass::M), 5_000 * HAI)?;
-//! StakeGuard::register_node(origin.clone(), receipt_key, capabilities)?;
+//! // The receipt key proves possession: it signs (domain, genesis hash, account).
+//! let proof = key.sign(&receipt_key_proof_payload(&who, genesis_hash));
+//! StakeGuard::register_node(origin.clone(), key.public(), proof, capabilities)?;
 //! StakeGuard::heartbeat(origin, Some(metrics))?;
 //! assert!(<StakeGuard as StakeInspect<_>>::is_eligible_node(&who, ComputeClass::S));
 //! ```
@@ -130,7 +132,7 @@ pub mod pallet {
 
 	/// Configuration of the StakeGuard pallet.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config: frame_system::Config<Hash = sp_core::H256> {
 		/// The currency bonds are held in.
 		type Currency: fungible::Inspect<Self::AccountId>
 			+ fungible::Mutate<Self::AccountId>
@@ -296,6 +298,9 @@ pub mod pallet {
 		ComputeClassMismatch,
 		/// The receipt key is registered by another node.
 		ReceiptKeyInUse,
+		/// The proof is not the receipt key's signature over
+		/// `receipt_key_proof_payload(caller, genesis_hash)`.
+		BadReceiptKeyProof,
 		/// The account is not a registered execution node.
 		NodeNotRegistered,
 		/// The amount is more than the active stake.
@@ -396,7 +401,11 @@ pub mod pallet {
 		/// ## Details
 		///
 		/// `receipt_key` is the sr25519 key the node signs receipts with; it must not belong to
-		/// another node. `capabilities.compute_class` must be the class the node bonded for. The
+		/// another node, and `proof` is its signature over
+		/// [`receipt_key_proof_payload`](havn_primitives::proofs::receipt_key_proof_payload)`(caller,
+		/// genesis_hash)` (the SCALE encoding of `(b"havn/rkey/v1\0\0\0\0", genesis_hash,
+		/// caller)`): proof of possession, so that nobody can register a key they do not hold
+		/// (and lock its owner out with [`Error::ReceiptKeyInUse`]). `capabilities.compute_class` must be the class the node bonded for. The
 		/// first registration counts as a heartbeat; a re-registration keeps the last heartbeat,
 		/// so it cannot be used to leave quarantine (only `heartbeat` does).
 		///
@@ -409,16 +418,20 @@ pub mod pallet {
 		/// - [`Error::NotBonded`]: the caller has no bond.
 		/// - [`Error::NotExecutionNode`]: the caller is bonded for another role.
 		/// - [`Error::ComputeClassMismatch`]: the capabilities declare another class.
+		/// - [`Error::BadReceiptKeyProof`]: `proof` is not `receipt_key`'s signature for the caller
+		///   on this chain.
 		/// - [`Error::ReceiptKeyInUse`]: another node registered `receipt_key`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_node(capabilities.models.len() as u32))]
 		pub fn register_node(
 			origin: OriginFor<T>,
 			receipt_key: sr25519::Public,
+			proof: sr25519::Signature,
 			capabilities: CapabilitiesOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let previous = Self::ensure_can_register_node(&who, &receipt_key, &capabilities)?;
+			let previous =
+				Self::ensure_can_register_node(&who, &receipt_key, &proof, &capabilities)?;
 			Self::do_register_node(&who, receipt_key, capabilities, previous);
 			Self::deposit_event(Event::NodeRegistered { who, receipt_key });
 			Ok(())

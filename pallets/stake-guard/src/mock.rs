@@ -138,9 +138,23 @@ impl pallet_stake_guard::Config for Test {
 	type WeightInfo = ();
 }
 
-/// A receipt key made of `n` repeated.
+/// The receipt key pair number `n` (from the seed `[n; 32]`).
+pub fn key_pair(n: u8) -> sr25519::Pair {
+	use sp_core::Pair as _;
+	sr25519::Pair::from_seed(&[n; 32])
+}
+
+/// The public receipt key number `n`.
 pub fn key(n: u8) -> sr25519::Public {
-	sr25519::Public::from_raw([n; 32])
+	use sp_core::Pair as _;
+	key_pair(n).public()
+}
+
+/// Receipt key `n`'s proof of possession for account `who` on the mock chain.
+pub fn proof(who: u64, n: u8) -> sr25519::Signature {
+	use sp_core::Pair as _;
+	key_pair(n)
+		.sign(&havn_primitives::proofs::receipt_key_proof_payload(&who, StakeGuard::genesis_hash()))
 }
 
 /// Capabilities of a node of `class` with one model.
@@ -219,7 +233,12 @@ impl ExtBuilder {
 /// Externalities for the benchmark tests.
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	ExtBuilder::default().build()
+	let mut ext = ExtBuilder::default().build();
+	// The benchmarks generate receipt keys and sign their proofs in the keystore.
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
+	ext
 }
 
 /// Advance to block `n`, running the pallet's hooks.

@@ -6,13 +6,19 @@ use crate::{
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 use havn_primitives::{
+	proofs::verify_receipt_key_proof,
 	traits::{Outcome, ReputationHooks},
 	Role,
 };
 use sp_core::sr25519;
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
+	/// This chain's genesis hash, which receipt key proofs are bound to.
+	pub fn genesis_hash() -> sp_core::H256 {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
 	/// Blocks of silence after which a node is quarantined: `MaxMissedEpochs × HeartbeatEpoch`.
 	pub fn quarantine_after() -> BlockNumberFor<T> {
 		T::HeartbeatEpoch::get().saturating_mul(T::MaxMissedEpochs::get().into())
@@ -34,6 +40,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn ensure_can_register_node(
 		who: &T::AccountId,
 		receipt_key: &sr25519::Public,
+		proof: &sr25519::Signature,
 		capabilities: &CapabilitiesOf<T>,
 	) -> Result<Option<NodeRecord<T>>, DispatchError> {
 		let bond = Bonds::<T>::get(who).ok_or(Error::<T>::NotBonded)?;
@@ -41,6 +48,10 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::NotExecutionNode.into());
 		};
 		ensure!(capabilities.compute_class == class, Error::<T>::ComputeClassMismatch);
+		ensure!(
+			verify_receipt_key_proof(receipt_key, proof, who, Self::genesis_hash()),
+			Error::<T>::BadReceiptKeyProof
+		);
 		if let Some(owner) = ReceiptKeys::<T>::get(receipt_key) {
 			ensure!(&owner == who, Error::<T>::ReceiptKeyInUse);
 		}

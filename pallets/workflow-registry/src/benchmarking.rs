@@ -6,6 +6,7 @@ use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::{Inspect, Mutate};
 use frame_system::RawOrigin;
+use havn_primitives::proofs::manifest_commitment;
 use sp_runtime::traits::{Bounded, Saturating};
 
 const SEED: u32 = 0;
@@ -31,6 +32,26 @@ fn uri<T: Config>(len: u32) -> ManifestUriOf<T> {
 	BoundedVec::truncate_from(vec![b'u'; len])
 }
 
+/// Fill `who`'s commitments with `MaxPendingCommitments - 1` unrelated ones, then commit to
+/// `manifest_hash` last (the longest scan), and let [`Config::MinCommitmentAge`] blocks pass.
+fn commit<T: Config>(who: &T::AccountId, manifest_hash: Digest) -> Result<(), BenchmarkError> {
+	let others = T::MaxPendingCommitments::get().saturating_sub(1);
+	let now = frame_system::Pallet::<T>::block_number();
+	let mut pending = ManifestCommitments::<T>::get(who);
+	pending.clear();
+	for i in 0..others {
+		pending
+			.try_push((Digest::from(sp_io::hashing::blake2_256(&i.to_le_bytes())), now))
+			.map_err(|_| BenchmarkError::Stop("too many commitments"))?;
+	}
+	pending
+		.try_push((manifest_commitment(who, &manifest_hash), now))
+		.map_err(|_| BenchmarkError::Stop("too many commitments"))?;
+	ManifestCommitments::<T>::insert(who, pending);
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::MinCommitmentAge::get()));
+	Ok(())
+}
+
 /// Publish a workflow by `who` with digest `digest(seed)` and a `len`-byte URI; returns its id.
 fn publish_one<T: Config>(
 	who: &T::AccountId,
@@ -38,6 +59,7 @@ fn publish_one<T: Config>(
 	len: u32,
 ) -> Result<WorkflowId, BenchmarkError> {
 	let id = NextWorkflowId::<T>::get();
+	commit::<T>(who, digest(seed))?;
 	WorkflowRegistry::<T>::publish(
 		RawOrigin::Signed(who.clone()).into(),
 		WorkflowKind::Model,
@@ -53,12 +75,13 @@ fn publish_one<T: Config>(
 	Ok(id)
 }
 
-/// `d` dependencies on fresh workflows whose weights sum to exactly 100%.
+/// `d` dependencies on fresh workflows whose weights sum to exactly 100%: 1 ppm each but the
+/// first, which takes the rest (so that it can be a declared parent).
 fn dependencies<T: Config>(d: u32) -> Result<DependenciesOf<T>, BenchmarkError> {
 	let owner: T::AccountId = account("upstream", 0, SEED);
 	fund::<T>(&owner);
 	let one = Permill::one().deconstruct();
-	let each = one.checked_div(d).unwrap_or(0);
+	let each = 1;
 	let mut list = vec![];
 	for i in 0..d {
 		let id = publish_one::<T>(&owner, u64::from(i).saturating_add(1_000), 1)?;
@@ -80,26 +103,35 @@ fn assert_last_event<T: Config>(event: Event<T>) {
 mod benchmarks {
 	use super::*;
 
-	/// Worst case: `d` dependencies to check, a `u`-byte URI, and a parent whose digest is
-	/// republished (the declared-derivative path).
+	/// Worst case: `d` dependencies to check, a `u`-byte URI, a full list of commitments with
+	/// the revealed one last, and a parent (the declared-derivative path: the parent is the
+	/// first dependency, or the only one when `d` is 0).
 	#[benchmark]
 	fn publish(
 		d: Linear<0, { T::MaxDependencies::get() }>,
 		u: Linear<1, { T::MaxUriLen::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let deps = dependencies::<T>(d)?;
-		let parent_owner: T::AccountId = account("parent", 0, SEED);
-		fund::<T>(&parent_owner);
-		let parent = publish_one::<T>(&parent_owner, 1, 1)?;
+		let mut deps = dependencies::<T>(d)?;
+		let parent = match deps.first() {
+			Some((first, _)) => *first,
+			None => {
+				let parent_owner: T::AccountId = account("parent", 0, SEED);
+				fund::<T>(&parent_owner);
+				let parent = publish_one::<T>(&parent_owner, 1, 1)?;
+				deps = BoundedVec::truncate_from(vec![(parent, Permill::one())]);
+				parent
+			}
+		};
 		let caller: T::AccountId = whitelisted_caller();
 		fund::<T>(&caller);
+		commit::<T>(&caller, digest(2))?;
 		let id = NextWorkflowId::<T>::get();
 
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(caller.clone()),
 			WorkflowKind::Workflow,
-			digest(1),
+			digest(2),
 			uri::<T>(u),
 			ComputeClass::XL,
 			1_000u32.into(),
@@ -111,7 +143,7 @@ mod benchmarks {
 		assert_last_event::<T>(Event::WorkflowPublished {
 			id,
 			owner: caller,
-			manifest_hash: digest(1),
+			manifest_hash: digest(2),
 			parent: Some(parent),
 		});
 		Ok(())
@@ -122,6 +154,7 @@ mod benchmarks {
 		let caller: T::AccountId = whitelisted_caller();
 		fund::<T>(&caller);
 		let id = publish_one::<T>(&caller, 1, 1)?;
+		commit::<T>(&caller, digest(2))?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), id, digest(2), uri::<T>(u));
@@ -145,7 +178,69 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), id, new_owner.clone());
 
-		assert_last_event::<T>(Event::OwnershipTransferred { id, from: caller, to: new_owner });
+		assert_last_event::<T>(Event::OwnershipOffered { id, from: caller, to: new_owner });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn accept_ownership() -> Result<(), BenchmarkError> {
+		let owner: T::AccountId = account("owner", 0, SEED);
+		fund::<T>(&owner);
+		let id = publish_one::<T>(&owner, 1, T::MaxUriLen::get())?;
+		let caller: T::AccountId = whitelisted_caller();
+		fund::<T>(&caller);
+		WorkflowRegistry::<T>::transfer_ownership(
+			RawOrigin::Signed(owner.clone()).into(),
+			id,
+			caller.clone(),
+		)
+		.map_err(|_| BenchmarkError::Stop("offer failed"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), id);
+
+		assert_last_event::<T>(Event::OwnershipTransferred { id, from: owner, to: caller });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn cancel_ownership_offer() -> Result<(), BenchmarkError> {
+		let caller: T::AccountId = whitelisted_caller();
+		fund::<T>(&caller);
+		let id = publish_one::<T>(&caller, 1, T::MaxUriLen::get())?;
+		let to: T::AccountId = account("new_owner", 0, SEED);
+		WorkflowRegistry::<T>::transfer_ownership(
+			RawOrigin::Signed(caller.clone()).into(),
+			id,
+			to.clone(),
+		)
+		.map_err(|_| BenchmarkError::Stop("offer failed"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id);
+
+		assert_last_event::<T>(Event::OwnershipOfferCancelled { id, to });
+		Ok(())
+	}
+
+	/// Worst case: `MaxPendingCommitments - 1` unlapsed commitments to scan before the push.
+	#[benchmark]
+	fn commit_manifest() -> Result<(), BenchmarkError> {
+		let caller: T::AccountId = whitelisted_caller();
+		let now = frame_system::Pallet::<T>::block_number();
+		let pending = (1..T::MaxPendingCommitments::get())
+			.map(|i| (Digest::from(sp_io::hashing::blake2_256(&i.to_le_bytes())), now))
+			.collect::<alloc::vec::Vec<_>>();
+		ManifestCommitments::<T>::insert(
+			&caller,
+			PendingCommitmentsOf::<T>::truncate_from(pending),
+		);
+		let commitment = manifest_commitment(&caller, &digest(1));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), commitment);
+
+		assert_last_event::<T>(Event::ManifestCommitted { who: caller, commitment });
 		Ok(())
 	}
 

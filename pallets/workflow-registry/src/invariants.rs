@@ -1,7 +1,8 @@
 //! The pallet's invariants, checked by `try_state` and after every unit test.
 
 use crate::{
-	BalanceOf, Config, HoldReason, ManifestIndex, NextWorkflowId, Pallet, Versions, Workflows,
+	BalanceOf, Config, HoldReason, ManifestCommitments, ManifestIndex, NextWorkflowId,
+	OwnershipOffers, Pallet, Versions, Workflows,
 };
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, traits::fungible::InspectHold as _};
@@ -22,11 +23,14 @@ impl<T: Config> Pallet<T> {
 	///    ids); the current manifest (digest and URI) is that of the latest version; `uri_bytes`
 	///    is the total length of the stored URIs.
 	/// 6. Every stored version's digest is in [`ManifestIndex`], and every [`ManifestIndex`]
-	///    entry points to a registered workflow that has that digest in its version history (a
-	///    declared derivative that republished its parent's digest leaves the entry to the
-	///    parent, which registered it).
+	///    entry points to a registered workflow that has that digest in its version history.
+	///    (Before commit-reveal publication, a declared derivative could republish its parent's
+	///    digest and left the entry to the parent, so a digest may appear in two histories.)
 	/// 7. For every owner, the deposits of its workflows sum to the balance it has on hold under
 	///    [`HoldReason::WorkflowDeposit`].
+	/// 8. Every ownership offer is of a registered workflow, to an account other than its owner.
+	/// 9. No account has an empty or duplicated commitment list, and no commitment is from a
+	///    future block.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -97,6 +101,24 @@ impl<T: Config> Pallet<T> {
 				Versions::<T>::iter_prefix_values(id).any(|r| r.manifest_hash == hash),
 				"manifest index entry not in the workflow's history"
 			);
+		}
+
+		for (id, to) in OwnershipOffers::<T>::iter() {
+			let wf =
+				Workflows::<T>::get(id).ok_or("ownership offer of an unregistered workflow")?;
+			ensure!(wf.owner != to, "ownership offered to its owner");
+		}
+
+		let now = frame_system::Pallet::<T>::block_number();
+		for (_, pending) in ManifestCommitments::<T>::iter() {
+			ensure!(!pending.is_empty(), "empty commitment list stored");
+			for (i, (commitment, at)) in pending.iter().enumerate() {
+				ensure!(*at <= now, "commitment from a future block");
+				ensure!(
+					!pending.iter().skip(i.saturating_add(1)).any(|(c, _)| c == commitment),
+					"duplicate commitment"
+				);
+			}
 		}
 
 		for (owner, deposit) in deposits {

@@ -27,14 +27,26 @@
 //!   the dependencies' current owners.
 //! - **Parent / lineage**: the entry this one declares itself a derivative of. Following parent
 //!   links gives the lineage, at most [`Config::MaxLineageDepth`] deep.
-//! - **Republish rule**: a manifest digest can be registered only once, by whoever registers it
-//!   first ([`ManifestIndex`]). The one exception is a declared derivative: publishing with
-//!   `parent` set to the workflow that registered that digest is allowed.
+//! - **Republish rule**: a manifest digest can be registered only once, as one version of one
+//!   workflow ([`ManifestIndex`]), so a flag or a deprecation follows the digest: no second entry
+//!   runs the same manifest under other terms.
+//! - **Commit-reveal publication**: before `publish` or `publish_version`, the publisher commits
+//!   to [`manifest_commitment`](havn_primitives::proofs::manifest_commitment)`(publisher,
+//!   manifest_hash)` with [`Pallet::commit_manifest`], at least [`Config::MinCommitmentAge`]
+//!   blocks earlier. The commitment hides the digest and names the publisher, so a digest seen in
+//!   the artifact store or in the transaction pool cannot be registered by anyone else first
+//!   (after ENS's commit-reveal registration and Bittensor's committed weights).
+//! - **Declared derivative**: an entry with a `parent`. The parent must be one of its
+//!   dependencies, weighted so that `royalty.upstream × weight ≥` [`Config::MinParentShare`]: a
+//!   derivative always pays its parent's owner, and a flagged or deprecated parent cannot be
+//!   derived from.
 //! - **Deposit**: `DepositBase + DepositPerByte * uri_bytes`, in planck, where `uri_bytes` is
 //!   the total length of the manifest URIs of every stored version. It is held on the owner under
 //!   [`HoldReason::WorkflowDeposit`] for as long as the entry is registered (entries are never
 //!   removed: runs under way, lineage and payees depend on them), deprecated entries included.
 //!   It follows the entry when ownership is transferred.
+//! - **Ownership offer**: a transfer is two steps: the owner offers ([`OwnershipOffers`]), the
+//!   new owner accepts and takes the deposit hold on. Nobody is made an owner without consent.
 //! - **Deprecated**: retired by the owner. Final: no new runs, no new versions, not usable as a
 //!   new dependency.
 //! - **Flagged**: marked by governance ([`Config::FlagOrigin`]) with a reason. A flagged entry
@@ -45,14 +57,21 @@
 //!
 //! - [`Pallet::publish`] (0): register a workflow and hold its deposit.
 //! - [`Pallet::publish_version`] (1): the owner publishes a new manifest.
-//! - [`Pallet::transfer_ownership`] (2): the owner hands the workflow (and its deposit) over.
+//! - [`Pallet::transfer_ownership`] (2): the owner offers the workflow to a new owner.
 //! - [`Pallet::deprecate`] (3): the owner retires the workflow.
 //! - [`Pallet::flag`] (4) / [`Pallet::unflag`] (5): governance blocks or unblocks runs.
+//! - [`Pallet::accept_ownership`] (6): the offered account takes the workflow and its deposit.
+//! - [`Pallet::cancel_ownership_offer`] (7): the owner withdraws an offer.
+//! - [`Pallet::commit_manifest`] (8): commit to a manifest before publishing it.
 //!
 //! ## Example
 //!
 //! ```ignore
 //! // Alice publishes a model, then Bob a workflow that uses it with the default royalty split.
+//! // Each first commits to its manifest, and publishes at least `MinCommitmentAge` blocks later.
+//! let commitment = manifest_commitment(&alice, &model_hash);
+//! WorkflowRegistry::commit_manifest(RuntimeOrigin::signed(alice), commitment)?;
+//! run_to_block(now + MinCommitmentAge::get());
 //! WorkflowRegistry::publish(
 //!     RuntimeOrigin::signed(alice), WorkflowKind::Model, model_hash, model_uri,
 //!     ComputeClass::M, 0, None, Default::default(), None,
@@ -72,6 +91,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod commitments;
 mod deposit;
 mod flags;
 mod impls;
@@ -124,6 +144,11 @@ pub type DependenciesOf<T> = BoundedVec<(WorkflowId, Permill), <T as Config>::Ma
 
 /// Governance's reason for a flag, at most [`Config::MaxReasonLen`] bytes.
 pub type FlagReasonOf<T> = BoundedVec<u8, <T as Config>::MaxReasonLen>;
+
+/// An account's unrevealed manifest commitments, each with the block it was made in, at most
+/// [`Config::MaxPendingCommitments`].
+pub type PendingCommitmentsOf<T> =
+	BoundedVec<(sp_core::H256, BlockNumberFor<T>), <T as Config>::MaxPendingCommitments>;
 
 // FRAME's expansion of `#[pallet::pallet]`, storage items and `#[pallet::error]` calls
 // `expect` (on the pallet name, which the runtime always provides); the lint stays on for
@@ -185,6 +210,26 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxReasonLen: Get<u32>;
 
+		/// Least share of each run's fee that a declared derivative pays its parent's owner,
+		/// through the upstream pool (`royalty.upstream × the parent's dependency weight`).
+		#[pallet::constant]
+		type MinParentShare: Get<Permill>;
+
+		/// Blocks a manifest commitment must age before it can be revealed by `publish` or
+		/// `publish_version`: how long the rightful publisher's reveal may wait in the pool
+		/// before someone who saw the digest could reveal a commitment of their own.
+		#[pallet::constant]
+		type MinCommitmentAge: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after which an unrevealed commitment lapses (and is dropped at the account's
+		/// next commitment).
+		#[pallet::constant]
+		type CommitmentLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Most unrevealed commitments one account may have.
+		#[pallet::constant]
+		type MaxPendingCommitments: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -211,9 +256,19 @@ pub mod pallet {
 	pub type Versions<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, WorkflowId, Twox64Concat, u32, VersionRecordOf<T>>;
 
-	/// Every manifest digest ever registered, to the workflow that registered it first.
+	/// Every manifest digest ever registered, to the one workflow that has it as a version.
 	#[pallet::storage]
 	pub type ManifestIndex<T> = StorageMap<_, Blake2_128Concat, Digest, WorkflowId>;
+
+	/// Open ownership offers: workflow to the account it is offered to (at most one per
+	/// workflow; a new offer replaces the old one).
+	#[pallet::storage]
+	pub type OwnershipOffers<T: Config> = StorageMap<_, Twox64Concat, WorkflowId, T::AccountId>;
+
+	/// Each account's unrevealed manifest commitments, with the block each was made in.
+	#[pallet::storage]
+	pub type ManifestCommitments<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PendingCommitmentsOf<T>, ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -238,7 +293,30 @@ pub mod pallet {
 			/// Digest of the new manifest.
 			manifest_hash: Digest,
 		},
-		/// A workflow (and its deposit) changed owner.
+		/// The owner offered a workflow to a new owner, who has to accept it.
+		OwnershipOffered {
+			/// The workflow.
+			id: WorkflowId,
+			/// The owner.
+			from: T::AccountId,
+			/// The account it is offered to.
+			to: T::AccountId,
+		},
+		/// The owner withdrew an ownership offer.
+		OwnershipOfferCancelled {
+			/// The workflow.
+			id: WorkflowId,
+			/// The account it had been offered to.
+			to: T::AccountId,
+		},
+		/// An account committed to a manifest it will publish.
+		ManifestCommitted {
+			/// The publisher.
+			who: T::AccountId,
+			/// `manifest_commitment(who, manifest_hash)`.
+			commitment: sp_core::H256,
+		},
+		/// A workflow (and its deposit) changed owner: the offered account accepted.
 		OwnershipTransferred {
 			/// The workflow.
 			id: WorkflowId,
@@ -307,6 +385,22 @@ pub mod pallet {
 		NewOwnerCannotAffordDeposit,
 		/// The new owner is the current owner.
 		NewOwnerIsCurrentOwner,
+		/// The workflow is not offered to the caller (or, for its owner, not offered at all).
+		NoOwnershipOffer,
+		/// The publisher has no unlapsed commitment to this manifest
+		/// ([`Pallet::commit_manifest`] first).
+		ManifestNotCommitted,
+		/// The commitment to this manifest is younger than [`Config::MinCommitmentAge`] blocks.
+		CommitmentTooRecent,
+		/// The caller already has this commitment pending.
+		CommitmentAlreadyMade,
+		/// The caller already has [`Config::MaxPendingCommitments`] unlapsed commitments.
+		TooManyCommitments,
+		/// A declared derivative does not list its parent among its dependencies.
+		ParentNotADependency,
+		/// A declared derivative pays its parent less than [`Config::MinParentShare`] of each
+		/// run's fee.
+		ParentShareTooLow,
 	}
 
 	#[pallet::hooks]
@@ -330,9 +424,12 @@ pub mod pallet {
 		/// The new entry gets id [`NextWorkflowId`], version 1 and status active. `royalty`
 		/// `None` takes [`Config::DefaultRoyalty`]. Every dependency must exist, be active and
 		/// unflagged, and appear once; a non-empty list's weights sum to exactly 100%. `parent`
-		/// must exist and have fewer than [`Config::MaxLineageDepth`] ancestors. The manifest
-		/// digest must not be registered yet, unless `parent` is the workflow that registered
-		/// it. The deposit (`DepositBase + DepositPerByte * uri length`) is held on the signer.
+		/// must exist, have fewer than [`Config::MaxLineageDepth`] ancestors and be a dependency
+		/// weighted to receive at least [`Config::MinParentShare`] of each run's fee. The manifest
+		/// digest must never have been registered, and the signer must have committed to it
+		/// ([`Pallet::commit_manifest`]) at least [`Config::MinCommitmentAge`] blocks earlier;
+		/// the commitment is consumed. The deposit (`DepositBase + DepositPerByte * uri length`)
+		/// is held on the signer.
 		///
 		/// ## Events
 		///
@@ -345,8 +442,11 @@ pub mod pallet {
 		/// - [`Error::UnknownDependency`], [`Error::DuplicateDependency`],
 		///   [`Error::DependencyFlagged`], [`Error::DependencyDeprecated`],
 		///   [`Error::DependencyWeightsNotHundredPercent`]: bad dependencies.
-		/// - [`Error::UnknownParent`], [`Error::LineageTooDeep`]: bad parent.
+		/// - [`Error::UnknownParent`], [`Error::LineageTooDeep`], [`Error::ParentNotADependency`],
+		///   [`Error::ParentShareTooLow`]: bad parent.
 		/// - [`Error::ManifestAlreadyRegistered`]: the digest is taken.
+		/// - [`Error::ManifestNotCommitted`], [`Error::CommitmentTooRecent`]: no commitment, or
+		///   one too recent.
 		/// - [`Error::InsufficientDeposit`]: the signer cannot afford the deposit.
 		/// - `ArithmeticError::Overflow`: workflow ids are exhausted.
 		#[pallet::call_index(0)]
@@ -366,7 +466,7 @@ pub mod pallet {
 			parent: Option<WorkflowId>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let (id, workflow) = Self::ensure_can_publish(
+			let (id, workflow, pending) = Self::ensure_can_publish(
 				&who,
 				kind,
 				manifest_hash,
@@ -377,7 +477,7 @@ pub mod pallet {
 				dependencies,
 				parent,
 			)?;
-			Self::do_publish(id, workflow)?;
+			Self::do_publish(id, workflow, pending)?;
 			Self::deposit_event(Event::WorkflowPublished { id, owner: who, manifest_hash, parent });
 			Ok(())
 		}
@@ -392,7 +492,7 @@ pub mod pallet {
 		///
 		/// The new manifest becomes the current one (new runs execute it); the old one stays in
 		/// the version history. The digest must never have been registered before, by any
-		/// workflow. The deposit is recomputed over every stored URI and the difference held
+		/// workflow, and the owner must have committed to it as for `publish`. The deposit is recomputed over every stored URI and the difference held
 		/// (or released, if the deposit parameters went down). Flagged workflows may publish a
 		/// fix; the flag stays until governance lifts it.
 		///
@@ -407,6 +507,8 @@ pub mod pallet {
 		/// - [`Error::WorkflowDeprecated`]: it is deprecated.
 		/// - [`Error::ManifestUriEmpty`]: `manifest_uri` is empty.
 		/// - [`Error::ManifestAlreadyRegistered`]: the digest is taken.
+		/// - [`Error::ManifestNotCommitted`], [`Error::CommitmentTooRecent`]: no commitment, or
+		///   one too recent.
 		/// - [`Error::TooManyVersions`]: it already has [`Config::MaxVersions`] versions.
 		/// - [`Error::InsufficientDeposit`]: the owner cannot afford the extra deposit.
 		#[pallet::call_index(1)]
@@ -425,7 +527,7 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Transfer a workflow to a new owner, with its deposit.
+		/// Offer a workflow to a new owner, who takes it with [`Pallet::accept_ownership`].
 		///
 		/// ## Dispatch Origin
 		///
@@ -433,19 +535,19 @@ pub mod pallet {
 		///
 		/// ## Details
 		///
-		/// The deposit is released to the current owner and held on the new owner, who from then
-		/// on is paid the creator share of every run. Works on deprecated and flagged workflows.
+		/// Nothing moves until the new owner accepts: ownership moves the deposit hold, so it
+		/// needs their consent. A new offer replaces an open one; the owner can withdraw it with
+		/// [`Pallet::cancel_ownership_offer`]. Works on deprecated and flagged workflows.
 		///
 		/// ## Events
 		///
-		/// [`Event::OwnershipTransferred`].
+		/// [`Event::OwnershipOffered`].
 		///
 		/// ## Errors
 		///
 		/// - [`Error::UnknownWorkflow`]: no such workflow.
 		/// - [`Error::NotOwner`]: the signer does not own it.
 		/// - [`Error::NewOwnerIsCurrentOwner`]: `new_owner` is the signer.
-		/// - [`Error::NewOwnerCannotAffordDeposit`]: `new_owner` cannot afford the deposit.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::transfer_ownership())]
 		pub fn transfer_ownership(
@@ -454,9 +556,9 @@ pub mod pallet {
 			new_owner: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let workflow = Self::ensure_can_transfer_ownership(&who, id, &new_owner)?;
-			Self::do_transfer_ownership(id, workflow, new_owner.clone())?;
-			Self::deposit_event(Event::OwnershipTransferred { id, from: who, to: new_owner });
+			Self::ensure_can_offer_ownership(&who, id, &new_owner)?;
+			Self::do_offer_ownership(id, new_owner.clone());
+			Self::deposit_event(Event::OwnershipOffered { id, from: who, to: new_owner });
 			Ok(())
 		}
 
@@ -549,6 +651,96 @@ pub mod pallet {
 			let workflow = Self::ensure_can_unflag(id)?;
 			Self::do_unflag(id, workflow);
 			Self::deposit_event(Event::WorkflowUnflagged { id });
+			Ok(())
+		}
+
+		/// Accept a workflow offered to the signer: it and its deposit move to the signer.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the account the workflow is offered to ([`OwnershipOffers`]).
+		///
+		/// ## Details
+		///
+		/// The deposit is released to the previous owner and held on the signer, who from then
+		/// on is paid the creator share of every run. The offer is closed.
+		///
+		/// ## Events
+		///
+		/// [`Event::OwnershipTransferred`].
+		///
+		/// ## Errors
+		///
+		/// - [`Error::UnknownWorkflow`]: no such workflow.
+		/// - [`Error::NoOwnershipOffer`]: it is not offered to the signer.
+		/// - [`Error::NewOwnerCannotAffordDeposit`]: the signer cannot afford the deposit.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::accept_ownership())]
+		pub fn accept_ownership(origin: OriginFor<T>, id: WorkflowId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let workflow = Self::ensure_can_accept_ownership(&who, id)?;
+			let from = workflow.owner.clone();
+			Self::do_transfer_ownership(id, workflow, who.clone())?;
+			Self::deposit_event(Event::OwnershipTransferred { id, from, to: who });
+			Ok(())
+		}
+
+		/// Withdraw the open offer of a workflow.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the workflow's owner.
+		///
+		/// ## Events
+		///
+		/// [`Event::OwnershipOfferCancelled`].
+		///
+		/// ## Errors
+		///
+		/// - [`Error::UnknownWorkflow`]: no such workflow.
+		/// - [`Error::NotOwner`]: the signer does not own it.
+		/// - [`Error::NoOwnershipOffer`]: it is not offered to anyone.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::cancel_ownership_offer())]
+		pub fn cancel_ownership_offer(origin: OriginFor<T>, id: WorkflowId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let to = Self::ensure_can_cancel_ownership_offer(&who, id)?;
+			Self::do_cancel_ownership_offer(id);
+			Self::deposit_event(Event::OwnershipOfferCancelled { id, to });
+			Ok(())
+		}
+
+		/// Commit to a manifest before publishing it (commit-reveal publication).
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the future publisher.
+		///
+		/// ## Details
+		///
+		/// `commitment` is
+		/// [`manifest_commitment`](havn_primitives::proofs::manifest_commitment)`(signer,
+		/// manifest_hash)`: blake2-256 of the SCALE encoding of `(b"havn/commit/v1\0\0", signer,
+		/// manifest_hash)`. `publish` or `publish_version` of that digest by the signer succeeds
+		/// from [`Config::MinCommitmentAge`] blocks later and consumes it; unrevealed, it lapses
+		/// after [`Config::CommitmentLifetime`] blocks. Lapsed commitments are dropped first.
+		///
+		/// ## Events
+		///
+		/// [`Event::ManifestCommitted`].
+		///
+		/// ## Errors
+		///
+		/// - [`Error::CommitmentAlreadyMade`]: the signer has this commitment pending.
+		/// - [`Error::TooManyCommitments`]: the signer has [`Config::MaxPendingCommitments`]
+		///   unlapsed commitments.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::commit_manifest())]
+		pub fn commit_manifest(origin: OriginFor<T>, commitment: sp_core::H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let pending = Self::ensure_can_commit_manifest(&who, commitment)?;
+			Self::do_commit_manifest(&who, pending);
+			Self::deposit_event(Event::ManifestCommitted { who, commitment });
 			Ok(())
 		}
 	}

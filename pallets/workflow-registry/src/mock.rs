@@ -4,7 +4,7 @@
 use crate as pallet_workflow_registry;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU128, ConstU32, OnFinalize, OnInitialize},
+	traits::{ConstU128, ConstU32, ConstU64, OnFinalize, OnInitialize},
 };
 use frame_system::EnsureRoot;
 use havn_primitives::RoyaltySplit;
@@ -66,6 +66,11 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	/// The governance default royalty; tests may change it.
 	pub storage DefaultRoyalty: RoyaltySplit = RoyaltySplit::DEFAULT;
+	/// A derivative pays its parent at least 10% of each run (the runtime's value).
+	pub const MinParentShare: sp_runtime::Permill = sp_runtime::Permill::from_percent(10);
+	/// Blocks a commitment must age: 0 by default, so that the tests' helpers commit and publish
+	/// in one block; the commit-reveal tests set the runtime's 2.
+	pub storage MinCommitmentAge: u64 = 0;
 }
 
 impl pallet_workflow_registry::Config for Test {
@@ -80,6 +85,10 @@ impl pallet_workflow_registry::Config for Test {
 	type MaxVersions = ConstU32<3>;
 	type MaxLineageDepth = ConstU32<3>;
 	type MaxReasonLen = ConstU32<32>;
+	type MinParentShare = MinParentShare;
+	type MinCommitmentAge = MinCommitmentAge;
+	type CommitmentLifetime = ConstU64<100>;
+	type MaxPendingCommitments = ConstU32<4>;
 	type WeightInfo = ();
 }
 

@@ -2,15 +2,16 @@
 
 use crate::{
 	BalanceOf, Config, DependenciesOf, Error, ManifestIndex, ManifestUriOf, NextWorkflowId, Pallet,
-	VersionRecord, Versions, Workflow, WorkflowOf, WorkflowStatus, Workflows,
+	PendingCommitmentsOf, VersionRecord, Versions, Workflow, WorkflowOf, WorkflowStatus, Workflows,
 };
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use havn_primitives::{ComputeClass, Digest, RoyaltySplit, WorkflowId, WorkflowKind};
-use sp_runtime::{ArithmeticError, Permill};
+use sp_runtime::{traits::Saturating, ArithmeticError, Permill};
 
 impl<T: Config> Pallet<T> {
-	/// Every check of [`Pallet::publish`]. Returns the new id and the record to store.
+	/// Every check of [`Pallet::publish`]. Returns the new id, the record to store and what is
+	/// left of the publisher's commitments once this one is revealed.
 	pub(crate) fn ensure_can_publish(
 		who: &T::AccountId,
 		kind: WorkflowKind,
@@ -21,7 +22,7 @@ impl<T: Config> Pallet<T> {
 		royalty: Option<RoyaltySplit>,
 		dependencies: DependenciesOf<T>,
 		parent: Option<WorkflowId>,
-	) -> Result<(WorkflowId, WorkflowOf<T>), DispatchError> {
+	) -> Result<(WorkflowId, WorkflowOf<T>, PendingCommitmentsOf<T>), DispatchError> {
 		ensure!(!manifest_uri.is_empty(), Error::<T>::ManifestUriEmpty);
 		let royalty = royalty.unwrap_or_else(T::DefaultRoyalty::get);
 		ensure!(royalty.is_valid(), Error::<T>::RoyaltyNotHundredPercent);
@@ -35,10 +36,15 @@ impl<T: Config> Pallet<T> {
 				parent_wf.depth.checked_add(1).ok_or(ArithmeticError::Overflow)?
 			}
 		};
-
-		if let Some(registrant) = ManifestIndex::<T>::get(manifest_hash) {
-			ensure!(parent == Some(registrant), Error::<T>::ManifestAlreadyRegistered);
+		if let Some(p) = parent {
+			Self::ensure_parent_paid(p, &royalty, &dependencies)?;
 		}
+
+		ensure!(
+			!ManifestIndex::<T>::contains_key(manifest_hash),
+			Error::<T>::ManifestAlreadyRegistered
+		);
+		let pending = Self::ensure_revealable(who, manifest_hash)?;
 
 		let id = NextWorkflowId::<T>::get();
 		// The next id must exist too, so that `NextWorkflowId` can be bumped.
@@ -66,7 +72,28 @@ impl<T: Config> Pallet<T> {
 			deposit,
 			created_at: frame_system::Pallet::<T>::block_number(),
 		};
-		Ok((id, workflow))
+		Ok((id, workflow, pending))
+	}
+
+	/// A declared derivative pays its parent: the parent is one of its dependencies (so it is
+	/// registered, active and unflagged), and `royalty.upstream × the parent's weight` is at least
+	/// [`Config::MinParentShare`] of every run's fee.
+	///
+	/// Errors: [`Error::ParentNotADependency`], [`Error::ParentShareTooLow`].
+	fn ensure_parent_paid(
+		parent: WorkflowId,
+		royalty: &RoyaltySplit,
+		dependencies: &DependenciesOf<T>,
+	) -> DispatchResult {
+		let weight = dependencies
+			.iter()
+			.find_map(|(dep, weight)| (*dep == parent).then_some(*weight))
+			.ok_or(Error::<T>::ParentNotADependency)?;
+		ensure!(
+			royalty.upstream.saturating_mul(weight) >= T::MinParentShare::get(),
+			Error::<T>::ParentShareTooLow
+		);
+		Ok(())
 	}
 
 	/// Dependencies exist, are active and unflagged, are distinct, and (when any) their weights
@@ -89,10 +116,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Store a new workflow (checked by [`Pallet::ensure_can_publish`]) and hold its deposit.
-	pub(crate) fn do_publish(id: WorkflowId, workflow: WorkflowOf<T>) -> DispatchResult {
+	/// Store a new workflow (checked by [`Pallet::ensure_can_publish`]), hold its deposit and
+	/// consume the publisher's commitment.
+	pub(crate) fn do_publish(
+		id: WorkflowId,
+		workflow: WorkflowOf<T>,
+		pending: PendingCommitmentsOf<T>,
+	) -> DispatchResult {
 		let next = id.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 		Self::hold(&workflow.owner, workflow.deposit)?;
+		Self::consume_commitment(&workflow.owner, pending);
 		Versions::<T>::insert(
 			id,
 			1,
@@ -102,10 +135,7 @@ impl<T: Config> Pallet<T> {
 				published_at: workflow.created_at,
 			},
 		);
-		// A declared derivative republishing its parent's digest leaves the index to the parent.
-		if !ManifestIndex::<T>::contains_key(workflow.manifest_hash) {
-			ManifestIndex::<T>::insert(workflow.manifest_hash, id);
-		}
+		ManifestIndex::<T>::insert(workflow.manifest_hash, id);
 		Workflows::<T>::insert(id, workflow);
 		NextWorkflowId::<T>::put(next);
 		Ok(())

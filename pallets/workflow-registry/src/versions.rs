@@ -1,8 +1,8 @@
 //! Versions: the checks and writes of `publish_version`.
 
 use crate::{
-	BalanceOf, Config, Error, ManifestIndex, ManifestUriOf, Pallet, VersionRecord, Versions,
-	WorkflowOf, Workflows,
+	BalanceOf, Config, Error, ManifestIndex, ManifestUriOf, Pallet, PendingCommitmentsOf,
+	VersionRecord, Versions, WorkflowOf, Workflows,
 };
 use frame_support::pallet_prelude::*;
 use havn_primitives::{Digest, WorkflowId};
@@ -18,6 +18,8 @@ pub(crate) struct VersionPlan<T: Config> {
 	pub uri_bytes: u32,
 	/// Its new deposit, in planck.
 	pub deposit: BalanceOf<T>,
+	/// The owner's commitments once this version's is revealed.
+	pub pending: PendingCommitmentsOf<T>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -36,6 +38,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ManifestAlreadyRegistered
 		);
 		ensure!(workflow.version < T::MaxVersions::get(), Error::<T>::TooManyVersions);
+		let pending = Self::ensure_revealable(who, manifest_hash)?;
 		let version = workflow.version.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 		let uri_bytes = workflow
 			.uri_bytes
@@ -46,7 +49,7 @@ impl<T: Config> Pallet<T> {
 			Self::ensure_can_hold(who, deposit.saturating_sub(workflow.deposit))
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
 		}
-		Ok(VersionPlan { workflow, version, uri_bytes, deposit })
+		Ok(VersionPlan { workflow, version, uri_bytes, deposit, pending })
 	}
 
 	/// Make `manifest_hash` the current version of `id` and adjust the deposit (checked by
@@ -57,12 +60,13 @@ impl<T: Config> Pallet<T> {
 		manifest_uri: ManifestUriOf<T>,
 		plan: VersionPlan<T>,
 	) -> DispatchResult {
-		let VersionPlan { mut workflow, version, uri_bytes, deposit } = plan;
+		let VersionPlan { mut workflow, version, uri_bytes, deposit, pending } = plan;
 		if deposit > workflow.deposit {
 			Self::hold(&workflow.owner, deposit.saturating_sub(workflow.deposit))?;
 		} else {
 			Self::release(&workflow.owner, workflow.deposit.saturating_sub(deposit))?;
 		}
+		Self::consume_commitment(&workflow.owner, pending);
 		Versions::<T>::insert(
 			id,
 			version,

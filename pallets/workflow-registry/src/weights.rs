@@ -50,6 +50,9 @@ pub trait WeightInfo {
 	fn deprecate() -> Weight;
 	fn flag(r: u32, ) -> Weight;
 	fn unflag() -> Weight;
+	fn accept_ownership() -> Weight;
+	fn cancel_ownership_offer() -> Weight;
+	fn commit_manifest() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -145,6 +148,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn accept_ownership() -> Weight { Weight::from_parts(77_897_000, 6290).saturating_add(T::DbWeight::get().reads(5_u64)).saturating_add(T::DbWeight::get().writes(5_u64)) } // TEMPWEIGHT
+	fn cancel_ownership_offer() -> Weight { Weight::from_parts(9_645_000, 4335).saturating_add(T::DbWeight::get().reads(2_u64)).saturating_add(T::DbWeight::get().writes(1_u64)) } // TEMPWEIGHT
+	fn commit_manifest() -> Weight { Weight::from_parts(9_645_000, 4335).saturating_add(T::DbWeight::get().reads(1_u64)).saturating_add(T::DbWeight::get().writes(1_u64)) } // TEMPWEIGHT
 }
 
 /// The same measured weights with ParityDB's database weights, for tests and mocks.
@@ -185,4 +191,7 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
+	fn accept_ownership() -> Weight { Weight::from_parts(77_897_000, 6290).saturating_add(ParityDbWeight::get().reads(5_u64)).saturating_add(ParityDbWeight::get().writes(5_u64)) } // TEMPWEIGHT
+	fn cancel_ownership_offer() -> Weight { Weight::from_parts(9_645_000, 4335).saturating_add(ParityDbWeight::get().reads(2_u64)).saturating_add(ParityDbWeight::get().writes(1_u64)) } // TEMPWEIGHT
+	fn commit_manifest() -> Weight { Weight::from_parts(9_645_000, 4335).saturating_add(ParityDbWeight::get().reads(1_u64)).saturating_add(ParityDbWeight::get().writes(1_u64)) } // TEMPWEIGHT
 }

@@ -38,11 +38,19 @@ fn sign(public: &sr25519::Public, payload: &[u8]) -> sr25519::Signature {
 /// Publish a workflow with a manifest digest unique to its id.
 fn publish(owner: &AccountId, dependencies: Vec<(u64, sp_runtime::Permill)>) -> u64 {
 	let id = pallet_workflow_registry::NextWorkflowId::<Runtime>::get();
-	let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&(b"bench-workflow", id));
+	let hash =
+		H256::from(<Runtime as frame_system::Config>::Hashing::hash_of(&(b"bench-workflow", id)).0);
+	assert_ok!(WorkflowRegistry::commit_manifest(
+		RuntimeOrigin::signed(owner.clone()),
+		havn_primitives::proofs::manifest_commitment(owner, &hash),
+	));
+	let now = frame_system::Pallet::<Runtime>::block_number();
+	let age = <Runtime as pallet_workflow_registry::Config>::MinCommitmentAge::get();
+	frame_system::Pallet::<Runtime>::set_block_number(now.saturating_add(age));
 	assert_ok!(WorkflowRegistry::publish(
 		RuntimeOrigin::signed(owner.clone()),
 		WorkflowKind::Workflow,
-		H256::from(hash.0),
+		hash,
 		BoundedVec::truncate_from(b"ipfs://bafkbenchmark".to_vec()),
 		ComputeClass::S,
 		HAI,
@@ -78,9 +86,14 @@ impl pallet_execution_log::BenchmarkHelper<AccountId, MultiSignature> for Helper
 			vram_gib: 0,
 			models: BoundedVec::default(),
 		};
+		let proof = sign(
+			&key,
+			&havn_primitives::proofs::receipt_key_proof_payload(&who, StakeGuard::genesis_hash()),
+		);
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(who.clone()),
 			key,
+			proof,
 			capabilities
 		));
 		who

@@ -11,8 +11,14 @@ use super::{
 };
 use crate::{
 	AccountId, Balances, PayoutRouter, Reputation, Runtime, RuntimeHoldReason, Signature,
-	StakeGuard, WorkflowRegistry, DAYS,
+	StakeGuard, WorkflowRegistry, DAYS, HOURS,
 };
+
+parameter_types! {
+	/// A declared derivative pays its parent's owner at least 10% of each run's fee (half the
+	/// default 20% upstream share, when the parent is its only dependency).
+	pub const MinParentShare: sp_runtime::Permill = sp_runtime::Permill::from_percent(10);
+}
 
 impl pallet_workflow_registry::Config for Runtime {
 	type Currency = Balances;
@@ -27,6 +33,12 @@ impl pallet_workflow_registry::Config for Runtime {
 	type MaxVersions = ConstU32<32>;
 	type MaxLineageDepth = ConstU32<32>;
 	type MaxReasonLen = ConstU32<256>;
+	type MinParentShare = MinParentShare;
+	/// 2 blocks (6 s): a publish reveals a commitment made at least two blocks earlier.
+	type MinCommitmentAge = ConstU32<2>;
+	/// An unrevealed commitment lapses after an hour.
+	type CommitmentLifetime = ConstU32<HOURS>;
+	type MaxPendingCommitments = ConstU32<16>;
 	type WeightInfo = pallet_workflow_registry::weights::SubstrateWeight<Runtime>;
 }
 

@@ -181,7 +181,22 @@ pub fn bond_reason() -> RuntimeHoldReason {
 	pallet_stake_guard::HoldReason::Bond.into()
 }
 
-/// Publish a class-S workflow with the default royalty split; returns its id.
+/// `owner` commits to `manifest_hash`, and the blocks pass until it can publish it
+/// (`MinCommitmentAge`).
+pub fn commit(owner: &AccountId, manifest_hash: H256) {
+	frame_support::assert_ok!(WorkflowRegistry::commit_manifest(
+		RuntimeOrigin::signed(owner.clone()),
+		havn_primitives::proofs::manifest_commitment(owner, &manifest_hash),
+	));
+	use frame_support::traits::Get;
+	let age = <Runtime as pallet_workflow_registry::Config>::MinCommitmentAge::get();
+	for _ in 0..age {
+		next_block();
+	}
+}
+
+/// Publish a class-S workflow with the default royalty split, after committing to it; returns
+/// its id.
 pub fn publish(
 	owner: &AccountId,
 	seed: &[u8],
@@ -189,10 +204,12 @@ pub fn publish(
 	dependencies: Vec<(WorkflowId, Permill)>,
 ) -> WorkflowId {
 	let id = pallet_workflow_registry::NextWorkflowId::<Runtime>::get();
+	let manifest_hash = H256(sp_io::hashing::blake2_256(seed));
+	commit(owner, manifest_hash);
 	frame_support::assert_ok!(WorkflowRegistry::publish(
 		RuntimeOrigin::signed(owner.clone()),
 		WorkflowKind::Workflow,
-		H256(sp_io::hashing::blake2_256(seed)),
+		manifest_hash,
 		BoundedVec::truncate_from(b"ipfs://bafkreihavnmanifest".to_vec()),
 		ComputeClass::S,
 		base_fee,
@@ -240,6 +257,7 @@ pub fn bond_everyone(actors: &Actors) {
 	assert_ok!(StakeGuard::register_node(
 		RuntimeOrigin::signed(actors.node.clone()),
 		actors.receipt_key.public(),
+		key_proof(&actors.receipt_key, &actors.node),
 		capabilities
 	));
 	for v in &actors.validators {
@@ -268,6 +286,12 @@ pub fn receipt(workflow_id: WorkflowId, job_id: u64, runtime_hash: H256) -> Rece
 		latency_ms: 1_234,
 		energy_estimate: 56_789,
 	}
+}
+
+/// `key`'s proof of possession for `who` on this chain (`StakeGuard::register_node`).
+pub fn key_proof(key: &sr25519::Pair, who: &AccountId) -> sr25519::Signature {
+	use sp_core::Pair as _;
+	key.sign(&havn_primitives::proofs::receipt_key_proof_payload(who, StakeGuard::genesis_hash()))
 }
 
 /// `key`'s signature over `receipt` on the chain `genesis`.

@@ -15,6 +15,7 @@ fn eligibility_needs_class_floor_key_and_heartbeat() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(1),
 			key(1),
+			proof(1, 1),
 			caps(ComputeClass::L)
 		));
 		// Serves its class and smaller ones, not bigger ones.

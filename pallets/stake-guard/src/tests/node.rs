@@ -30,6 +30,7 @@ fn register_node_stores_key_and_capabilities() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(1),
 			key(1),
+			proof(1, 1),
 			caps(ComputeClass::M)
 		));
 		System::assert_last_event(Event::NodeRegistered { who: 1, receipt_key: key(1) }.into());
@@ -54,6 +55,7 @@ fn re_registering_replaces_the_key_but_keeps_the_heartbeat() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(1),
 			key(1),
+			proof(1, 1),
 			caps(ComputeClass::M)
 		));
 		assert_ok!(StakeGuard::heartbeat(RuntimeOrigin::signed(1), Some(metrics())));
@@ -61,7 +63,12 @@ fn re_registering_replaces_the_key_but_keeps_the_heartbeat() {
 		assert!(StakeGuard::is_quarantined(&1));
 		let mut new_caps = caps(ComputeClass::M);
 		new_caps.vram_gib = 48;
-		assert_ok!(StakeGuard::register_node(RuntimeOrigin::signed(1), key(2), new_caps.clone()));
+		assert_ok!(StakeGuard::register_node(
+			RuntimeOrigin::signed(1),
+			key(2),
+			proof(1, 2),
+			new_caps.clone()
+		));
 		assert_eq!(ReceiptKeys::<Test>::get(key(1)), None);
 		assert_eq!(ReceiptKeys::<Test>::get(key(2)), Some(1));
 		let node = NodeInfo::<Test>::get(1).unwrap();
@@ -74,6 +81,7 @@ fn re_registering_replaces_the_key_but_keeps_the_heartbeat() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(1),
 			key(2),
+			proof(1, 2),
 			caps(ComputeClass::M)
 		));
 		assert_eq!(ReceiptKeys::<Test>::get(key(2)), Some(1));
@@ -84,35 +92,66 @@ fn re_registering_replaces_the_key_but_keeps_the_heartbeat() {
 fn register_node_errors() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
-			StakeGuard::register_node(RuntimeOrigin::signed(1), key(1), caps(ComputeClass::M)),
+			StakeGuard::register_node(
+				RuntimeOrigin::signed(1),
+				key(1),
+				proof(1, 1),
+				caps(ComputeClass::M)
+			),
 			Error::<Test>::NotBonded
 		);
 		assert_ok!(StakeGuard::bond(RuntimeOrigin::signed(2), Role::Validator, 600));
 		assert_noop!(
-			StakeGuard::register_node(RuntimeOrigin::signed(2), key(2), caps(ComputeClass::M)),
+			StakeGuard::register_node(
+				RuntimeOrigin::signed(2),
+				key(2),
+				proof(2, 2),
+				caps(ComputeClass::M)
+			),
 			Error::<Test>::NotExecutionNode
 		);
 		bonded_node(1);
 		assert_noop!(
-			StakeGuard::register_node(RuntimeOrigin::signed(1), key(1), caps(ComputeClass::L)),
+			StakeGuard::register_node(
+				RuntimeOrigin::signed(1),
+				key(1),
+				proof(1, 1),
+				caps(ComputeClass::L)
+			),
 			Error::<Test>::ComputeClassMismatch
 		);
 		assert_noop!(
-			StakeGuard::register_node(RuntimeOrigin::signed(1), key(1), caps(ComputeClass::S)),
+			StakeGuard::register_node(
+				RuntimeOrigin::signed(1),
+				key(1),
+				proof(1, 1),
+				caps(ComputeClass::S)
+			),
 			Error::<Test>::ComputeClassMismatch
 		);
 		bonded_node(3);
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(3),
 			key(3),
+			proof(3, 3),
 			caps(ComputeClass::M)
 		));
 		assert_noop!(
-			StakeGuard::register_node(RuntimeOrigin::signed(1), key(3), caps(ComputeClass::M)),
+			StakeGuard::register_node(
+				RuntimeOrigin::signed(1),
+				key(3),
+				proof(1, 3),
+				caps(ComputeClass::M)
+			),
 			Error::<Test>::ReceiptKeyInUse
 		);
 		assert_noop!(
-			StakeGuard::register_node(RuntimeOrigin::root(), key(1), caps(ComputeClass::M)),
+			StakeGuard::register_node(
+				RuntimeOrigin::root(),
+				key(1),
+				proof(1, 1),
+				caps(ComputeClass::M)
+			),
 			sp_runtime::DispatchError::BadOrigin
 		);
 	});
@@ -125,6 +164,7 @@ fn heartbeat_stores_block_and_metrics() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(1),
 			key(1),
+			proof(1, 1),
 			caps(ComputeClass::M)
 		));
 		run_to_block(7);
@@ -166,6 +206,7 @@ fn quarantine_starts_after_max_missed_epochs_and_a_heartbeat_lifts_it() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(1),
 			key(1),
+			proof(1, 1),
 			caps(ComputeClass::M)
 		));
 		let limit = 1 + HEARTBEAT_EPOCH * MAX_MISSED_EPOCHS as u64;
@@ -194,5 +235,45 @@ fn quarantine_starts_after_max_missed_epochs_and_a_heartbeat_lifts_it() {
 		run_to_block(limit + 5);
 		assert_ok!(StakeGuard::heartbeat(RuntimeOrigin::signed(1), None));
 		assert_eq!(recorded(), vec![(1, Outcome::Quarantined)]);
+	});
+}
+
+/// The hardening issue's finding 7: a squatter registered the receipt key another operator was
+/// about to use (keys are public: they sign receipts in every block), then unbonded, and the
+/// operator got `ReceiptKeyInUse` for the whole unbonding period. Now registering a key takes
+/// its signature over the registering account and this chain's genesis hash.
+#[test]
+fn a_receipt_key_cannot_be_registered_without_its_secret() {
+	ExtBuilder::default().build_and_execute(|| {
+		bonded_node(1);
+		bonded_node(2);
+		// The squatter (2) has the operator's public key, but not its secret: whatever it signs
+		// with is not the key's signature...
+		assert_noop!(
+			StakeGuard::register_node(
+				RuntimeOrigin::signed(2),
+				key(1),
+				proof(2, 2),
+				caps(ComputeClass::M)
+			),
+			Error::<Test>::BadReceiptKeyProof
+		);
+		// ...and the operator's own proof (seen in the pool) names the operator's account.
+		assert_noop!(
+			StakeGuard::register_node(
+				RuntimeOrigin::signed(2),
+				key(1),
+				proof(1, 1),
+				caps(ComputeClass::M)
+			),
+			Error::<Test>::BadReceiptKeyProof
+		);
+		assert_ok!(StakeGuard::register_node(
+			RuntimeOrigin::signed(1),
+			key(1),
+			proof(1, 1),
+			caps(ComputeClass::M)
+		));
+		assert_eq!(ReceiptKeys::<Test>::get(key(1)), Some(1));
 	});
 }

@@ -64,6 +64,7 @@ fn slashing_everything_closes_the_bond() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(1),
 			key(1),
+			proof(1, 1),
 			caps(ComputeClass::S)
 		));
 		assert_ok!(StakeGuard::unbond(RuntimeOrigin::signed(1), 40));

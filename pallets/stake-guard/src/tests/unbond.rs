@@ -48,6 +48,7 @@ fn unbond_below_the_floor_ends_eligibility() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(3),
 			key(3),
+			proof(3, 3),
 			caps(ComputeClass::S)
 		));
 		assert!(StakeGuard::is_active_validator(&1));
@@ -150,6 +151,7 @@ fn withdrawing_everything_closes_the_bond_and_the_registration() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(1),
 			key(1),
+			proof(1, 1),
 			caps(ComputeClass::S)
 		));
 		assert_ok!(StakeGuard::unbond(RuntimeOrigin::signed(1), FLOOR_S));
@@ -172,6 +174,7 @@ fn withdrawing_everything_closes_the_bond_and_the_registration() {
 		assert_ok!(StakeGuard::register_node(
 			RuntimeOrigin::signed(2),
 			key(1),
+			proof(2, 1),
 			caps(ComputeClass::S)
 		));
 	});

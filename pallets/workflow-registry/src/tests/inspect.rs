@@ -20,6 +20,7 @@ fn invocable_gives_the_current_terms() {
 				base_fee: 1_000
 			})
 		);
+		commit(ALICE, 2);
 		assert_ok!(WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(ALICE),
 			0,
@@ -67,6 +68,7 @@ fn payees_follow_current_owners_and_ignore_flags() {
 		assert_eq!(WorkflowRegistry::payees(2), Some(expected(ALICE)));
 		// A dependency changes hands: its new owner is paid.
 		assert_ok!(WorkflowRegistry::transfer_ownership(RuntimeOrigin::signed(ALICE), 0, DAVE));
+		assert_ok!(WorkflowRegistry::accept_ownership(RuntimeOrigin::signed(DAVE), 0));
 		assert_eq!(WorkflowRegistry::payees(2), Some(expected(DAVE)));
 		// Flags and deprecation do not stop payment of runs under way.
 		assert_ok!(WorkflowRegistry::flag(RuntimeOrigin::root(), 0, Default::default()));
@@ -83,7 +85,7 @@ fn lineage_lists_ancestors_nearest_first() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_eq!(WorkflowRegistry::lineage(0), None);
 		publish_plain(ALICE, 1);
-		publish_with(BOB, 2, deps(&[]), Some(0));
+		publish_with(BOB, 2, child_of(0), Some(0));
 		publish_with(CHARLIE, 3, deps(&[(0, 40), (1, 60)]), Some(1));
 		assert_ok!(WorkflowRegistry::flag(RuntimeOrigin::root(), 2, Default::default()));
 		assert_eq!(
@@ -110,9 +112,9 @@ fn lineage_lists_ancestors_nearest_first() {
 fn lineage_of_the_deepest_chain_is_complete() {
 	ExtBuilder::default().build_and_execute(|| {
 		publish_plain(ALICE, 1);
-		publish_with(ALICE, 2, deps(&[]), Some(0));
-		publish_with(ALICE, 3, deps(&[]), Some(1));
-		publish_with(ALICE, 4, deps(&[]), Some(2));
+		publish_with(ALICE, 2, child_of(0), Some(0));
+		publish_with(ALICE, 3, child_of(1), Some(1));
+		publish_with(ALICE, 4, child_of(2), Some(2));
 		assert_eq!(WorkflowRegistry::lineage(3).unwrap().ancestors, vec![2, 1, 0]);
 	});
 }

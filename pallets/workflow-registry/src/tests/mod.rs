@@ -1,6 +1,7 @@
 //! WorkflowRegistry tests, one file per topic.
 #![allow(clippy::arithmetic_side_effects)]
 
+mod commitments;
 mod inspect;
 mod ownership;
 mod publish;
@@ -45,7 +46,27 @@ pub fn publish_plain(who: AccountId, n: u8) -> WorkflowId {
 	publish_with(who, n, deps(&[]), None)
 }
 
-/// Publish a workflow by `who` with digest `hash(n)`, a 10-byte URI, `dependencies` and `parent`.
+/// `who`'s commitment to the manifest `hash(n)`.
+pub fn commitment_of(who: AccountId, n: u8) -> sp_core::H256 {
+	havn_primitives::proofs::manifest_commitment(&who, &hash(n))
+}
+
+/// `who` commits to the manifest `hash(n)` (which it may publish from `MinCommitmentAge` blocks
+/// later: at once, with the mock's default of 0).
+pub fn commit(who: AccountId, n: u8) {
+	assert_ok!(WorkflowRegistry::commit_manifest(
+		RuntimeOrigin::signed(who),
+		commitment_of(who, n)
+	));
+}
+
+/// The dependency list of a derivative that routes the whole upstream pool to `parent`.
+pub fn child_of(parent: WorkflowId) -> DependenciesOf<Test> {
+	deps(&[(parent, 100)])
+}
+
+/// Publish a workflow by `who` with digest `hash(n)`, a 10-byte URI, `dependencies` and `parent`,
+/// after committing to it.
 pub fn publish_with(
 	who: AccountId,
 	n: u8,
@@ -53,6 +74,7 @@ pub fn publish_with(
 	parent: Option<WorkflowId>,
 ) -> WorkflowId {
 	let id = crate::NextWorkflowId::<Test>::get();
+	commit(who, n);
 	assert_ok!(WorkflowRegistry::publish(
 		RuntimeOrigin::signed(who),
 		WorkflowKind::Workflow,

@@ -40,6 +40,7 @@ fn publish_stores_everything_and_holds_the_deposit() {
 			validators: Permill::from_percent(5),
 			treasury: Permill::from_percent(5),
 		};
+		commit(ALICE, 1);
 		assert_ok!(publish_call(ALICE, 1, uri_of_len(20), Some(royalty), deps(&[]), None));
 
 		let deposit = DEPOSIT_BASE + DEPOSIT_PER_BYTE * 20;
@@ -79,6 +80,10 @@ fn publish_stores_everything_and_holds_the_deposit() {
 		assert_eq!(
 			System::events().into_iter().map(|r| r.event).collect::<Vec<_>>(),
 			vec![
+				RuntimeEvent::WorkflowRegistry(Event::ManifestCommitted {
+					who: ALICE,
+					commitment: commitment_of(ALICE, 1),
+				}),
 				RuntimeEvent::Balances(pallet_balances::Event::Held {
 					reason: RuntimeHoldReason::WorkflowRegistry(HoldReason::WorkflowDeposit),
 					who: ALICE,
@@ -161,12 +166,15 @@ fn empty_uri_is_refused() {
 #[test]
 fn unaffordable_deposit_is_refused() {
 	ExtBuilder::default().build_and_execute(|| {
+		commit(EVE, 1);
 		assert_noop!(
 			publish_call(EVE, 1, uri(), None, deps(&[]), None),
 			Error::<Test>::InsufficientDeposit
 		);
 		// Dave has 200: a 10-byte URI (120) fits once, the existential deposit stays free.
+		commit(DAVE, 1);
 		assert_ok!(publish_call(DAVE, 1, uri(), None, deps(&[]), None));
+		commit(DAVE, 2);
 		assert_noop!(
 			publish_call(DAVE, 2, uri(), None, deps(&[]), None),
 			Error::<Test>::InsufficientDeposit
@@ -180,6 +188,7 @@ fn unaffordable_deposit_is_refused() {
 fn deposit_that_takes_the_whole_balance_is_refused() {
 	ExtBuilder::default().build_and_execute(|| {
 		// Dave has exactly 200 = 100 + 2 * 50: holding it all would reap the account.
+		commit(DAVE, 1);
 		assert_noop!(
 			publish_call(DAVE, 1, uri_of_len(50), None, deps(&[]), None),
 			Error::<Test>::InsufficientDeposit
@@ -198,35 +207,74 @@ fn republishing_a_registered_manifest_is_refused() {
 			publish_call(BOB, 1, uri(), None, deps(&[]), None),
 			Error::<Test>::ManifestAlreadyRegistered
 		);
-		// Claiming another workflow as parent does not help.
+		// Claiming another workflow as parent, with a commitment, does not help.
 		publish_plain(BOB, 2);
+		commit(BOB, 1);
 		assert_noop!(
-			publish_call(BOB, 1, uri(), None, deps(&[]), Some(1)),
+			publish_call(BOB, 1, uri(), None, child_of(1), Some(1)),
 			Error::<Test>::ManifestAlreadyRegistered
 		);
 	});
 }
 
+/// The hardening issue's finding 4: anyone could republish a registered digest as a "declared
+/// derivative" of its registrant, with its own fee and a 100% creator split, so the clone's runs
+/// paid the original creator nothing, and a flagged manifest ran again under the clone's id.
+/// (This test replaces `a_declared_derivative_may_republish_its_parents_manifest`, which pinned
+/// that exception as intended.)
 #[test]
-fn a_declared_derivative_may_republish_its_parents_manifest() {
+fn a_declared_derivative_cannot_republish_its_parents_manifest() {
 	ExtBuilder::default().build_and_execute(|| {
 		publish_plain(ALICE, 1);
-		assert_ok!(publish_call(BOB, 1, uri(), None, deps(&[]), Some(0)));
-		assert_eq!(wf(1).parent, Some(0));
-		assert_eq!(wf(1).depth, 1);
-		assert_eq!(wf(1).manifest_hash, hash(1));
-		// The index still names the workflow that registered the digest first.
-		assert_eq!(ManifestIndex::<Test>::get(hash(1)), Some(0));
-		System::assert_last_event(
-			Event::WorkflowPublished { id: 1, owner: BOB, manifest_hash: hash(1), parent: Some(0) }
-				.into(),
-		);
-		// A derivative of the derivative cannot claim the digest: the derivative did not
-		// register it.
+		assert_ok!(WorkflowRegistry::flag(RuntimeOrigin::root(), 0, Default::default()));
+		let all_to_the_clone = RoyaltySplit {
+			creator: Permill::one(),
+			upstream: Permill::zero(),
+			node: Permill::zero(),
+			validators: Permill::zero(),
+			treasury: Permill::zero(),
+		};
+		commit(BOB, 1);
 		assert_noop!(
-			publish_call(CHARLIE, 1, uri(), None, deps(&[]), Some(1)),
+			publish_call(BOB, 1, uri(), Some(all_to_the_clone), deps(&[]), Some(0)),
+			Error::<Test>::ParentNotADependency
+		);
+		assert_noop!(
+			publish_call(BOB, 1, uri(), None, deps(&[]), None),
 			Error::<Test>::ManifestAlreadyRegistered
 		);
+		// The flag follows the digest: the only entry that runs it is the flagged one.
+		assert_eq!(ManifestIndex::<Test>::get(hash(1)), Some(0));
+		assert_eq!(
+			<WorkflowRegistry as havn_primitives::traits::WorkflowInspect<_, _>>::invocable(0),
+			Err(Error::<Test>::WorkflowFlagged.into())
+		);
+	});
+}
+
+#[test]
+fn a_declared_derivative_pays_its_parent() {
+	ExtBuilder::default().build_and_execute(|| {
+		publish_plain(ALICE, 1);
+		publish_plain(CHARLIE, 2);
+		commit(BOB, 3);
+		// The parent must be a dependency...
+		assert_noop!(
+			publish_call(BOB, 3, uri(), None, deps(&[(1, 100)]), Some(0)),
+			Error::<Test>::ParentNotADependency
+		);
+		// ...weighted to at least MinParentShare (10%) of each run: 20% upstream × 40% = 8%.
+		assert_noop!(
+			publish_call(BOB, 3, uri(), None, deps(&[(0, 40), (1, 60)]), Some(0)),
+			Error::<Test>::ParentShareTooLow
+		);
+		// 20% × 50% = 10%.
+		assert_ok!(publish_call(BOB, 3, uri(), None, deps(&[(0, 50), (1, 50)]), Some(0)));
+		let payees =
+			<WorkflowRegistry as havn_primitives::traits::WorkflowInspect<_, _>>::payees(2)
+				.unwrap();
+		assert_eq!(payees.upstream[0].creator, ALICE);
+		assert_eq!(payees.upstream[0].weight, Permill::from_percent(50));
 	});
 }
 
@@ -234,17 +282,22 @@ fn a_declared_derivative_may_republish_its_parents_manifest() {
 fn a_hash_registered_as_a_later_version_is_covered_by_the_rule() {
 	ExtBuilder::default().build_and_execute(|| {
 		publish_plain(ALICE, 1);
+		commit(ALICE, 2);
 		assert_ok!(WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(ALICE),
 			0,
 			hash(2),
 			uri()
 		));
+		commit(BOB, 2);
 		assert_noop!(
 			publish_call(BOB, 2, uri(), None, deps(&[]), None),
 			Error::<Test>::ManifestAlreadyRegistered
 		);
-		assert_ok!(publish_call(BOB, 2, uri(), None, deps(&[]), Some(0)));
+		assert_noop!(
+			publish_call(BOB, 2, uri(), None, child_of(0), Some(0)),
+			Error::<Test>::ManifestAlreadyRegistered
+		);
 	});
 }
 
@@ -263,22 +316,26 @@ fn lineage_depth_is_bounded() {
 	ExtBuilder::default().build_and_execute(|| {
 		// MaxLineageDepth is 3: a root and three generations of derivatives.
 		publish_plain(ALICE, 1);
-		publish_with(ALICE, 2, deps(&[]), Some(0));
-		publish_with(ALICE, 3, deps(&[]), Some(1));
-		publish_with(ALICE, 4, deps(&[]), Some(2));
+		publish_with(ALICE, 2, child_of(0), Some(0));
+		publish_with(ALICE, 3, child_of(1), Some(1));
+		publish_with(ALICE, 4, child_of(2), Some(2));
 		assert_eq!(wf(3).depth, 3);
 		assert_noop!(
 			publish_call(ALICE, 5, uri(), None, deps(&[]), Some(3)),
 			Error::<Test>::LineageTooDeep
 		);
 		// A shallower parent is fine.
-		publish_with(ALICE, 5, deps(&[]), Some(2));
+		publish_with(ALICE, 5, child_of(2), Some(2));
 		assert_eq!(wf(4).depth, 3);
 	});
 }
 
+/// A derivative's parent is one of its dependencies, so a flagged or deprecated parent cannot be
+/// derived from (this replaces `flagged_or_deprecated_parent_is_allowed`, which pinned the
+/// opposite: with the republish exception gone, a derivative of a flagged manifest would be a
+/// way around the flag).
 #[test]
-fn flagged_or_deprecated_parent_is_allowed() {
+fn flagged_or_deprecated_parent_is_refused() {
 	ExtBuilder::default().build_and_execute(|| {
 		publish_plain(ALICE, 1);
 		publish_plain(ALICE, 2);
@@ -288,8 +345,15 @@ fn flagged_or_deprecated_parent_is_allowed() {
 			b"bad".to_vec().try_into().unwrap()
 		));
 		assert_ok!(WorkflowRegistry::deprecate(RuntimeOrigin::signed(ALICE), 1));
-		publish_with(BOB, 3, deps(&[]), Some(0));
-		publish_with(BOB, 4, deps(&[]), Some(1));
+		commit(BOB, 3);
+		assert_noop!(
+			publish_call(BOB, 3, uri(), None, child_of(0), Some(0)),
+			Error::<Test>::DependencyFlagged
+		);
+		assert_noop!(
+			publish_call(BOB, 3, uri(), None, child_of(1), Some(1)),
+			Error::<Test>::DependencyDeprecated
+		);
 	});
 }
 
@@ -363,6 +427,7 @@ fn weights_of_odd_parts_sum_exactly() {
 fn exhausted_ids_are_refused() {
 	ExtBuilder::default().build_and_execute(|| {
 		NextWorkflowId::<Test>::put(u64::MAX);
+		commit(ALICE, 1);
 		assert_noop!(
 			publish_call(ALICE, 1, uri(), None, deps(&[]), None),
 			DispatchError::Arithmetic(ArithmeticError::Overflow)

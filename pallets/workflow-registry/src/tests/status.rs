@@ -56,6 +56,7 @@ fn flag_and_unflag() {
 		assert_eq!(
 			registry_events(),
 			vec![
+				Event::ManifestCommitted { who: ALICE, commitment: commitment_of(ALICE, 1) },
 				Event::WorkflowPublished {
 					id: 0,
 					owner: ALICE,

@@ -9,6 +9,7 @@ fn publish_version_bumps_the_version_and_keeps_history() {
 	ExtBuilder::default().build_and_execute(|| {
 		publish_plain(ALICE, 1);
 		run_to_block(5);
+		commit(ALICE, 2);
 		assert_ok!(WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(ALICE),
 			0,
@@ -46,6 +47,7 @@ fn the_deposit_grows_with_every_stored_uri() {
 	ExtBuilder::default().build_and_execute(|| {
 		publish_plain(ALICE, 1);
 		assert_eq!(held(ALICE), DEPOSIT_10);
+		commit(ALICE, 2);
 		assert_ok!(WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(ALICE),
 			0,
@@ -59,6 +61,7 @@ fn the_deposit_grows_with_every_stored_uri() {
 		assert_eq!(
 			System::events().into_iter().map(|r| r.event).collect::<Vec<_>>(),
 			vec![
+				Event::ManifestCommitted { who: ALICE, commitment: commitment_of(ALICE, 1) }.into(),
 				RuntimeEvent::Balances(pallet_balances::Event::Held {
 					reason: RuntimeHoldReason::WorkflowRegistry(HoldReason::WorkflowDeposit),
 					who: ALICE,
@@ -71,6 +74,7 @@ fn the_deposit_grows_with_every_stored_uri() {
 					parent: None
 				}
 				.into(),
+				Event::ManifestCommitted { who: ALICE, commitment: commitment_of(ALICE, 2) }.into(),
 				RuntimeEvent::Balances(pallet_balances::Event::Held {
 					reason: RuntimeHoldReason::WorkflowRegistry(HoldReason::WorkflowDeposit),
 					who: ALICE,
@@ -95,6 +99,7 @@ fn a_lower_deposit_is_released() {
 			50
 		));
 		crate::Workflows::<Test>::mutate(0, |w| w.as_mut().unwrap().deposit = high);
+		commit(ALICE, 2);
 		assert_ok!(WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(ALICE),
 			0,
@@ -159,12 +164,14 @@ fn version_history_is_bounded() {
 	ExtBuilder::default().build_and_execute(|| {
 		// MaxVersions is 3.
 		publish_plain(ALICE, 1);
+		commit(ALICE, 2);
 		assert_ok!(WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(ALICE),
 			0,
 			hash(2),
 			uri()
 		));
+		commit(ALICE, 3);
 		assert_ok!(WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(ALICE),
 			0,
@@ -196,6 +203,7 @@ fn flagged_workflows_may_publish_a_fix() {
 	ExtBuilder::default().build_and_execute(|| {
 		publish_plain(ALICE, 1);
 		assert_ok!(WorkflowRegistry::flag(RuntimeOrigin::root(), 0, Default::default()));
+		commit(ALICE, 2);
 		assert_ok!(WorkflowRegistry::publish_version(
 			RuntimeOrigin::signed(ALICE),
 			0,
@@ -212,6 +220,7 @@ fn unaffordable_extra_deposit_is_refused() {
 		// Dave has 200; the first version holds 120, a second 10-byte URI needs 20 more, a
 		// 40-byte one 80 more, which would take him to 0.
 		publish_plain(DAVE, 1);
+		commit(DAVE, 2);
 		assert_noop!(
 			WorkflowRegistry::publish_version(
 				RuntimeOrigin::signed(DAVE),
