@@ -59,6 +59,18 @@ pub enum ApiError {
 	/// An attestation whose signature does not verify.
 	#[error("the signature does not verify for this validator, attestation and chain")]
 	InvalidSignature,
+	/// An attestation for a job that takes no verdicts yet (no receipt is in).
+	#[error("job {0} takes no attestations yet: its receipts are not all in")]
+	JobNotAttestable(u64),
+	/// A validator with [`crate::pool::MAX_PENDING_PER_VALIDATOR`] attestations already
+	/// pending in the pool.
+	#[error("validator {validator} already has {limit} attestations pending; retry when some are on-chain")]
+	PoolQuotaExceeded {
+		/// The validator.
+		validator: String,
+		/// The limit.
+		limit: u32,
+	},
 	/// An attestation for a job that no longer takes verdicts.
 	#[error("job {0} is closed: it takes no more attestations")]
 	JobClosed(u64),
@@ -114,9 +126,11 @@ impl ApiError {
 			| InvalidSignature => StatusCode::BAD_REQUEST,
 			UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
 			BodyTooLarge | ArtifactTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-			JobClosed(_) | NotInCommittee { .. } | AttestationConflict { .. } => {
-				StatusCode::CONFLICT
-			}
+			JobClosed(_)
+			| JobNotAttestable(_)
+			| NotInCommittee { .. }
+			| AttestationConflict { .. } => StatusCode::CONFLICT,
+			PoolQuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
 			ChainUnavailable => StatusCode::SERVICE_UNAVAILABLE,
 			MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
 			WorkflowNotFound(_) | JobNotFound(_) | ArtifactNotFound(_) | RouteNotFound => {

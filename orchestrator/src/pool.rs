@@ -6,11 +6,33 @@
 //! key, over [`havn_primitives::Attestation::signing_payload`] with this chain's genesis hash,
 //! exactly as the chain checks batched attestations. The indexer marks an attestation included
 //! when its verdict appears on-chain (`AttestationSubmitted`).
+//!
+//! The pool is bounded (the hardening issue's finding 8: 200 self-signed attestations by
+//! non-validators, for jobs that did not exist, were stored forever and served unpaged to every
+//! lead each block):
+//! - only jobs the index holds, in a phase that takes verdicts, from a member of the deciding
+//!   committee (so only active validators);
+//! - at most [`MAX_PENDING_PER_VALIDATOR`] pending attestations per validator;
+//! - pending attestations older than [`POOL_TTL_MS`], or of jobs that closed, are dropped;
+//! - `GET /v1/attestations/pending` pages, at most [`PENDING_PAGE_MAX`] items a page.
 
 use crate::{accounts::parse_account, error::ApiError, views::PooledAttestation};
 use havn_primitives::{Attestation, Digest, JobId, Verdict};
 use serde::Deserialize;
 use utoipa::ToSchema;
+
+/// Longest a pending attestation stays in the pool, in ms (1 h): a job takes verdicts for a few
+/// blocks, so an attestation not on-chain by then never will be.
+pub const POOL_TTL_MS: u64 = 3_600_000;
+
+/// Most attestations one validator may have pending at once.
+pub const MAX_PENDING_PER_VALIDATOR: u32 = 1_024;
+
+/// Items of a `GET /v1/attestations/pending` page when `limit` is not given.
+pub const PENDING_PAGE_DEFAULT: u32 = 256;
+
+/// Most items of a `GET /v1/attestations/pending` page.
+pub const PENDING_PAGE_MAX: u32 = 1_024;
 
 /// `POST /v1/attestations` body.
 #[derive(Clone, Debug, Deserialize, ToSchema)]

@@ -495,9 +495,12 @@ pub struct PooledAttestation {
 	pub included_block: Option<u32>,
 }
 
-/// Pending attestations.
+/// A page of pending attestations.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PendingAttestations {
-	/// Not yet seen on-chain, for jobs still taking verdicts; oldest first.
+	/// Not yet seen on-chain, for jobs still taking verdicts, received within the pool's TTL;
+	/// oldest first.
 	pub items: Vec<PooledAttestation>,
+	/// Cursor of the next page (pass it as `after`); `null` on the last page.
+	pub next: Option<String>,
 }

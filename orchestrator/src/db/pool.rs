@@ -4,6 +4,37 @@ use super::{block, int, uint, Db, DbError};
 use crate::views::PooledAttestation;
 use sqlx::{any::AnyRow, Row};
 
+/// Where a page of pending attestations starts: after this `(received_at_ms, job_id,
+/// validator)`, the pool's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolCursor {
+	/// When the last item of the previous page was received, ms since the Unix epoch.
+	pub received_at_ms: u64,
+	/// Its job.
+	pub job_id: u64,
+	/// Its validator (SS58).
+	pub validator: String,
+}
+
+impl PoolCursor {
+	/// The cursor after `item`, as the API writes it: `received_at_ms.job_id.validator`.
+	pub fn after(item: &PooledAttestation) -> String {
+		format!("{}.{}.{}", item.received_at_ms, item.job_id, item.validator)
+	}
+
+	/// Parse a cursor written by [`PoolCursor::after`]; `None` if malformed.
+	pub fn parse(s: &str) -> Option<Self> {
+		let mut parts = s.splitn(3, '.');
+		let received_at_ms = parts.next()?.parse().ok()?;
+		let job_id: u64 = parts.next()?.parse().ok()?;
+		let validator = parts.next()?.to_string();
+		(i64::try_from(job_id).is_ok()
+			&& i64::try_from(received_at_ms).is_ok()
+			&& !validator.is_empty())
+		.then_some(Self { received_at_ms, job_id, validator })
+	}
+}
+
 /// What [`Db::insert_pool_attestation`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PoolInsert {
@@ -68,26 +99,67 @@ impl Db {
 		Ok(if same { PoolInsert::Duplicate } else { PoolInsert::Conflict })
 	}
 
-	/// Pool attestations not yet seen on-chain whose job still takes verdicts (or is not
-	/// indexed yet), oldest first; only `job_id`'s when given.
+	/// Up to `limit` pool attestations not yet seen on-chain whose job still takes verdicts,
+	/// received at or after `fresh_since_ms`; only `job_id`'s when given; in the order
+	/// `(received_at_ms, job_id, validator)`, starting after `after` when given.
 	pub async fn pending_attestations(
 		&self,
 		job_id: Option<u64>,
+		after: Option<&PoolCursor>,
+		limit: u32,
+		fresh_since_ms: u64,
 	) -> Result<Vec<PooledAttestation>, DbError> {
-		sqlx::query(
+		let page = if after.is_some() {
+			"AND (p.received_at_ms > $4 OR (p.received_at_ms = $4 AND (p.job_id > $5 OR \
+			 (p.job_id = $5 AND p.validator > $6))))"
+		} else {
+			""
+		};
+		let sql = format!(
 			"SELECT p.job_id, p.validator, p.verdict, p.reexecution_digest, p.signature, \
 			 p.received_at_ms, p.included_block FROM pool_attestations p \
-			 LEFT JOIN jobs j ON j.id = p.job_id WHERE p.included_block IS NULL AND \
-			 ($1 IS NULL OR p.job_id = $1) AND (j.phase IS NULL OR j.phase IN ('submitted', \
-			 'assigned', 'attesting', 'challenged')) ORDER BY p.received_at_ms, p.job_id, \
-			 p.validator",
+			 JOIN jobs j ON j.id = p.job_id WHERE p.included_block IS NULL AND \
+			 ($1 IS NULL OR p.job_id = $1) AND j.phase IN ('attesting', 'challenged') AND \
+			 p.received_at_ms >= $2 {page} ORDER BY p.received_at_ms, p.job_id, p.validator \
+			 LIMIT $3"
+		);
+		// Safe: `page` is one of two constant strings; every value is bound.
+		let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+			.bind(job_id.map(int).transpose()?)
+			.bind(int(fresh_since_ms)?)
+			.bind(i64::from(limit));
+		if let Some(c) = after {
+			query =
+				query.bind(int(c.received_at_ms)?).bind(int(c.job_id)?).bind(c.validator.clone());
+		}
+		query.fetch_all(self.pool()).await?.iter().map(pooled).collect()
+	}
+
+	/// How many attestations `validator` has pending (not seen on-chain) in the pool.
+	pub async fn pending_count(&self, validator: &str) -> Result<u64, DbError> {
+		let row = sqlx::query(
+			"SELECT COUNT(*) AS n FROM pool_attestations \
+			 WHERE validator = $1 AND included_block IS NULL",
 		)
-		.bind(job_id.map(int).transpose()?)
-		.fetch_all(self.pool())
+		.bind(validator.to_string())
+		.fetch_one(self.pool())
+		.await?;
+		uint(row.try_get("n")?, "pool_attestations count")
+	}
+
+	/// Drop pending attestations received before `stale_before_ms`, or of jobs that no longer
+	/// take verdicts; attestations seen on-chain stay (job views show their digests). Returns
+	/// how many were dropped.
+	pub async fn prune_pool(&self, stale_before_ms: u64) -> Result<u64, DbError> {
+		Ok(sqlx::query(
+			"DELETE FROM pool_attestations WHERE included_block IS NULL AND \
+			 (received_at_ms < $1 OR job_id IN (SELECT id FROM jobs WHERE phase NOT IN \
+			 ('submitted', 'assigned', 'attesting', 'challenged')))",
+		)
+		.bind(int(stale_before_ms)?)
+		.execute(self.pool())
 		.await?
-		.iter()
-		.map(pooled)
-		.collect()
+		.rows_affected())
 	}
 
 	/// One pool attestation.
