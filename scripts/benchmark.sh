@@ -27,6 +27,10 @@ pallets=${PALLETS:-"pallet_workflow_registry pallet_stake_guard pallet_execution
 
 bench_target="${HAVN_BENCH_TARGET_DIR:-$CARGO_TARGET_DIR-bench}"
 profile="${PROFILE:-debug}"
+# frame-benchmarking-cli's storage-access test runtime serves only `benchmark storage`, which
+# Havn does not run; its wasm build cannot find the crate in this workspace's metadata (it is
+# an optional dependency), so it is built as a stub.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 if [ "$profile" = release ]; then
   CARGO_TARGET_DIR="$bench_target" cargo build --locked --release -p havn-node --features runtime-benchmarks
 else

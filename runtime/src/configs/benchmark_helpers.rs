@@ -44,6 +44,9 @@ fn publish(owner: &AccountId, dependencies: Vec<(u64, sp_runtime::Permill)>) -> 
 		RuntimeOrigin::signed(owner.clone()),
 		havn_primitives::proofs::manifest_commitment(owner, &hash),
 	));
+	// The commitment must be `MinCommitmentAge` blocks old: publish that far ahead, then come
+	// back, so that the benchmarks' jobs keep the block numbers (deadlines, expiry slots) they
+	// were set up with.
 	let now = frame_system::Pallet::<Runtime>::block_number();
 	let age = <Runtime as pallet_workflow_registry::Config>::MinCommitmentAge::get();
 	frame_system::Pallet::<Runtime>::set_block_number(now.saturating_add(age));
@@ -58,6 +61,7 @@ fn publish(owner: &AccountId, dependencies: Vec<(u64, sp_runtime::Permill)>) -> 
 		BoundedVec::truncate_from(dependencies),
 		None,
 	));
+	frame_system::Pallet::<Runtime>::set_block_number(now);
 	id
 }
 
