@@ -78,9 +78,13 @@ rpc_ready() {
 # ones (author_insertKey among them) are not served at all; nothing in the devnet calls them.
 # Browsers accept its answers for polkadot.js apps and the orchestrator's own origin (`--dev`
 # alone would allow every origin).
+# The node keeps all history (archive state and blocks): the orchestrator indexes from block 1
+# and reads each block's state, polkadot.js reads old events, and an orchestrator back from an
+# outage picks up where it stopped (a pruning node keeps 256 blocks' state, 13 minutes).
 rpc_cors="https://polkadot.js.org,http://127.0.0.1:$api_port,http://localhost:$api_port"
 start node "$bin/havn-node" --dev --base-path "$dir/node" --rpc-port "$rpc_port" \
   --prometheus-port "$prom_port" --port "$p2p_port" --rpc-cors "$rpc_cors" --rpc-methods safe \
+  --state-pruning archive --blocks-pruning archive \
   --no-telemetry
 wait_for "havn-node" 120 rpc_ready
 echo "havn-node: ws://127.0.0.1:$rpc_port"

@@ -49,6 +49,10 @@ pub struct ChainParams {
 	/// Blocks a relay has to route a job before any eligible node may claim it
 	/// (`ExecutionLog` `RelayTimeout`).
 	pub relay_timeout: BlockNumber,
+	/// Collateral floor of an execution node of each class, S, M, L, XL, in planck
+	/// (`StakeGuard` `FloorS` … `FloorXL`): a node bonded below its class's floor is not eligible
+	/// for any job.
+	pub node_floors: [u128; 4],
 }
 
 impl ChainParams {
@@ -77,6 +81,12 @@ impl ChainParams {
 				RelayTimeout,
 				api::constants().execution_log().relay_timeout()
 			),
+			node_floors: [
+				parameter!(at, Stake, stake, FloorS, api::constants().stake_guard().floor_s()),
+				parameter!(at, Stake, stake, FloorM, api::constants().stake_guard().floor_m()),
+				parameter!(at, Stake, stake, FloorL, api::constants().stake_guard().floor_l()),
+				parameter!(at, Stake, stake, FloorXL, api::constants().stake_guard().floor_xl()),
+			],
 		})
 	}
 

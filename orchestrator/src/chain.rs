@@ -137,6 +137,7 @@ pub async fn follow(f: Follower, mut shutdown: watch::Receiver<bool>) -> anyhow:
 pub async fn read_params(client: &HavnClient, status: &ChainStatus) -> anyhow::Result<()> {
 	let params = ChainParams::at(&client.at_best().await?).await?;
 	status.set_heartbeat_epoch(params.heartbeat_epoch);
+	status.set_node_floors(params.node_floors);
 	Ok(())
 }
 
@@ -161,6 +162,16 @@ impl ChainQueries for ClientQueries {
 				upstream_paid: e.upstream_paid.to_string(),
 				earned_as_upstream: e.earned_as_upstream.to_string(),
 			}))
+		})
+	}
+
+	fn job_committee(
+		&self,
+		job: u64,
+	) -> BoxFuture<'_, Result<Option<(havn_primitives::api::JobPhase, Vec<String>)>, String>> {
+		Box::pin(async move {
+			let view = self.0.job(job).await.map_err(|e| e.to_string())?;
+			Ok(view.map(|v| (v.phase, v.committee.iter().map(havn_client::keys::ss58).collect())))
 		})
 	}
 }

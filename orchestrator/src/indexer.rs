@@ -64,6 +64,12 @@ impl From<ClientError> for IndexerError {
 
 use projection::ctx_chain as chain;
 
+/// Whether `err` is the node refusing a read because it pruned that block's state (Substrate's
+/// `State already discarded for <hash>`), which no retry can fix.
+pub fn is_pruned_state(err: &IndexerError) -> bool {
+	matches!(err, IndexerError::Chain(message) if message.contains("State already discarded"))
+}
+
 /// The indexer over one chain connection.
 pub struct Indexer {
 	/// Chain client.
@@ -103,7 +109,28 @@ impl Indexer {
 				return Ok(());
 			}
 			match self.catch_up(shutdown, &indexed).await {
-				Ok(()) => failures = 0,
+				Ok(()) => {
+					failures = 0;
+					self.status.set_pruned_at(None);
+				}
+				Err(err) if is_pruned_state(&err) => {
+					// Retrying cannot help: the node no longer has the state. Say so once, with
+					// the fix, and keep the service up (`/health` reports `pruned`).
+					let block =
+						self.status.indexed().map_or(self.index_from, |b| b.saturating_add(1));
+					if self.status.pruned_at() != Some(block) {
+						tracing::error!(
+							block,
+							error = %err,
+							"the node discarded the state of a block not indexed yet (it prunes \
+							 history): run the node behind the orchestrator with \
+							 `--state-pruning archive --blocks-pruning archive`, or index a \
+							 fresh database from a recent block (`--index-from`)"
+						);
+					}
+					self.status.set_pruned_at(Some(block));
+					self.metrics.indexer_errors.inc();
+				}
 				Err(err) => {
 					failures += 1;
 					self.metrics.indexer_errors.inc();

@@ -116,6 +116,11 @@ pub struct ChainStatus {
 	genesis: OnceLock<[u8; 32]>,
 	/// StakeGuard's `HeartbeatEpoch` as the chain last gave it, blocks (0: not known yet).
 	heartbeat_epoch: std::sync::atomic::AtomicU32,
+	/// StakeGuard's node floors (S, M, L, XL), planck, as the chain last gave them.
+	node_floors: std::sync::RwLock<Option<[u128; 4]>>,
+	/// The block whose state the node had discarded when the indexer last asked for it
+	/// ([`UNKNOWN`]: none).
+	pruned_at: AtomicU64,
 }
 
 impl Default for ChainStatus {
@@ -132,6 +137,8 @@ impl ChainStatus {
 			finalized: AtomicU64::new(UNKNOWN),
 			genesis: OnceLock::new(),
 			heartbeat_epoch: std::sync::atomic::AtomicU32::new(0),
+			node_floors: std::sync::RwLock::new(None),
+			pruned_at: AtomicU64::new(UNKNOWN),
 		}
 	}
 
@@ -142,6 +149,30 @@ impl ChainStatus {
 			0 => crate::routing::HEARTBEAT_EPOCH,
 			epoch => epoch,
 		}
+	}
+
+	/// StakeGuard's collateral floors of execution nodes (S, M, L, XL), planck, as the chain
+	/// last gave them; `None` until the chain has been read.
+	pub fn node_floors(&self) -> Option<[u128; 4]> {
+		self.node_floors.read().map(|f| *f).unwrap_or(None)
+	}
+
+	/// Record the chain's node floors.
+	pub fn set_node_floors(&self, floors: [u128; 4]) {
+		if let Ok(mut f) = self.node_floors.write() {
+			*f = Some(floors);
+		}
+	}
+
+	/// The block the indexer needs whose state the node has discarded (it prunes history), if
+	/// that is what stops the indexer now.
+	pub fn pruned_at(&self) -> Option<u32> {
+		Self::load(&self.pruned_at)
+	}
+
+	/// Record that the node discarded the state of `block` (or, `None`, that indexing goes on).
+	pub fn set_pruned_at(&self, block: Option<u32>) {
+		self.pruned_at.store(block.map_or(UNKNOWN, u64::from), Ordering::Release);
 	}
 
 	/// Record the chain's heartbeat epoch.

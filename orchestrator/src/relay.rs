@@ -236,7 +236,8 @@ impl Relay {
 
 	/// The indexed nodes as routing candidates.
 	async fn candidates(&self, now: u32) -> Result<Vec<Candidate<String>>, crate::db::DbError> {
-		Ok(candidates(self.db.node_rows().await?, now, &self.cooldown, &self.in_flight))
+		let floors = self.status.node_floors();
+		Ok(candidates(self.db.node_rows().await?, now, floors, &self.cooldown, &self.in_flight))
 	}
 
 	/// Route one job; `false` if routing should stop for this round.
@@ -360,10 +361,13 @@ impl Relay {
 
 /// The routing candidates of the indexed `rows` at block `now`: nodes sitting out (`cooldown`
 /// until a later block) count as quarantined, and the assignments made but not indexed yet
-/// (`in_flight`, job to nodes) add to their nodes' load. Rows without a known class are skipped.
+/// (`in_flight`, job to nodes) add to their nodes' load. Rows without a known class are skipped,
+/// and so are nodes bonded below their class's floor (`floors`, S to XL, planck; once known),
+/// which the chain would refuse (`NodeNotEligible`): a node that unbonded is not routed to.
 pub fn candidates(
 	rows: Vec<NodeRow>,
 	now: u32,
+	floors: Option<[u128; 4]>,
 	cooldown: &HashMap<String, u32>,
 	in_flight: &HashMap<u64, Vec<String>>,
 ) -> Vec<Candidate<String>> {
@@ -373,7 +377,18 @@ pub fn candidates(
 	}
 	rows.into_iter()
 		.filter_map(|row| {
-			let class = row.compute_class.as_deref()?.parse().ok()?;
+			let class: ComputeClass = row.compute_class.as_deref()?.parse().ok()?;
+			if let Some(floors) = floors {
+				let floor = match class {
+					ComputeClass::S => floors[0],
+					ComputeClass::M => floors[1],
+					ComputeClass::L => floors[2],
+					ComputeClass::XL => floors[3],
+				};
+				if row.bonded < floor {
+					return None;
+				}
+			}
 			Some(Candidate {
 				quarantined: cooldown.get(&row.account).is_some_and(|u| *u > now),
 				load: row

@@ -459,8 +459,11 @@ pub struct Dashboard {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Health {
 	/// `ok` (database reachable, chain connected), `degraded` (chain not connected: the index
-	/// may be behind) or `unavailable` (database down).
+	/// may be behind), `pruned` (the node discarded the state of the next block to index: it
+	/// must keep history) or `unavailable` (database down).
 	pub status: String,
+	/// What is wrong and how to fix it, when `status` is not `ok`.
+	pub problem: Option<String>,
 	/// Last indexed block.
 	pub indexed_block: Option<u32>,
 	/// Finalized head of the chain, as last seen.

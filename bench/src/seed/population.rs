@@ -211,7 +211,7 @@ pub(crate) fn pick_class(rng: &mut Rng, weights: [u64; 4]) -> ComputeClass {
 }
 
 /// Collateral floor of a class, planck.
-pub(crate) fn collateral(c: ComputeClass) -> u128 {
+pub fn collateral(c: ComputeClass) -> u128 {
 	HAI * match c {
 		ComputeClass::S => 2_000,
 		ComputeClass::M => 5_000,

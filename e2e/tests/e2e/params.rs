@@ -18,7 +18,13 @@ async fn chain_params_follow_governance() {
 	let defaults = ChainParams::at(&client.at_best().await.unwrap()).await.unwrap();
 	assert_eq!(
 		defaults,
-		ChainParams { block_ms: 3_000, quorum: 5, heartbeat_epoch: 100, relay_timeout: 10 }
+		ChainParams {
+			block_ms: 3_000,
+			quorum: 5,
+			heartbeat_epoch: 100,
+			relay_timeout: 10,
+			node_floors: [2_000, 5_000, 9_000, 18_000].map(|hai| hai * havn_primitives::HAI),
+		}
 	);
 	havn(&[
 		"--chain",

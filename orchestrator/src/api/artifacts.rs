@@ -25,11 +25,18 @@ pub const MEDIA_TYPE_HEADER: &str = "x-havn-media-type";
 /// Store the raw request body under its CID.
 ///
 /// Idempotent: uploading the same bytes again (even concurrently) answers the same CID.
+/// An artifact's bytes on the wire: the raw body, not JSON. The OpenAPI document describes it
+/// as `type: string, format: binary` (a `Vec<u8>` would read as a JSON array of integers, and a
+/// client generated from that would store the wrong bytes under the wrong CID).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct ArtifactBytes(pub Vec<u8>);
+
 #[utoipa::path(
 	post,
 	path = "/v1/artifacts",
 	tag = "artifacts",
-	request_body(content = Vec<u8>, content_type = "application/octet-stream",
+	request_body(content = ArtifactBytes, content_type = "application/octet-stream",
 		description = "The artifact's bytes; `Content-Type` is recorded"),
 	responses(
 		(status = 201, description = "Stored (or already stored)", body = ArtifactStored),
@@ -97,7 +104,7 @@ pub async fn upload(
 	responses(
 		(status = 200, description = "The bytes, always as `application/octet-stream` with \
 			`nosniff` and `Content-Disposition: attachment`; the declared type in \
-			`X-Havn-Media-Type`", content_type = "application/octet-stream", body = Vec<u8>),
+			`X-Havn-Media-Type`", content_type = "application/octet-stream", body = ArtifactBytes),
 		(status = 304, description = "`If-None-Match` matched"),
 		(status = 400, description = "Malformed CID", body = ErrorBody),
 		(status = 404, description = "Not stored", body = ErrorBody),

@@ -21,8 +21,8 @@ use serde::Deserialize;
 ///
 /// The signature must verify with the validator's account key over
 /// `Attestation { job_id, verdict, reexecution_digest }.signing_payload(genesis_hash)`. The job
-/// must be indexed and take verdicts (attesting, or challenged), and the validator must sit on
-/// its deciding committee. A validator may have at most 1,024 attestations pending; pending
+/// must take verdicts (attesting, or challenged: as indexed, or at the chain's best block when
+/// the index has not caught up), and the validator must sit on its deciding committee. A validator may have at most 1,024 attestations pending; pending
 /// attestations are dropped after an hour or when their job closes. Posting the same
 /// attestation again answers 200 with the stored one. A validator the pool refuses submits its
 /// attestation on-chain itself.
@@ -36,7 +36,7 @@ use serde::Deserialize;
 		(status = 200, description = "Already stored", body = PooledAttestation),
 		(status = 400, description = "Malformed, or the signature does not verify",
 			body = ErrorBody),
-		(status = 404, description = "The job is not indexed (yet)", body = ErrorBody),
+		(status = 404, description = "The chain has no such job", body = ErrorBody),
 		(status = 409, description = "Job closed or not attesting yet, validator not on the \
 			committee, or a different attestation already stored", body = ErrorBody),
 		(status = 429, description = "The validator has too many attestations pending",
@@ -52,12 +52,31 @@ pub async fn submit(
 	let genesis = state.status.genesis().ok_or(ApiError::ChainUnavailable)?;
 	let now = now_ms();
 	let row = verify_attestation(&request, genesis, now)?;
-	let (phase, committee) =
-		state.db.job_phase(row.job_id).await?.ok_or(ApiError::JobNotFound(row.job_id))?;
-	match phase.parse::<JobPhase>() {
-		Ok(p) if p.is_closed() => return Err(ApiError::JobClosed(row.job_id)),
-		Ok(p) if p.takes_verdicts() => {}
-		_ => return Err(ApiError::JobNotAttestable(row.job_id)),
+	let indexed = state
+		.db
+		.job_phase(row.job_id)
+		.await?
+		.and_then(|(phase, committee)| Some((phase.parse::<JobPhase>().ok()?, committee)));
+	let (phase, committee) = match indexed {
+		Some((phase, committee)) if phase.takes_verdicts() || phase.is_closed() => {
+			(phase, committee)
+		}
+		// The index follows finalized blocks, a block or two behind the receipts validators
+		// react to: ask the chain's best block about a job it has not caught up with.
+		_ => {
+			let chain = state.chain.get().ok_or(ApiError::ChainUnavailable)?;
+			chain
+				.job_committee(row.job_id)
+				.await
+				.map_err(|e| ApiError::internal("reading a job from the chain", &e))?
+				.ok_or(ApiError::JobNotFound(row.job_id))?
+		}
+	};
+	if phase.is_closed() {
+		return Err(ApiError::JobClosed(row.job_id));
+	}
+	if !phase.takes_verdicts() {
+		return Err(ApiError::JobNotAttestable(row.job_id));
 	}
 	if !committee.contains(&row.validator) {
 		return Err(ApiError::NotInCommittee { job_id: row.job_id, validator: row.validator });

@@ -53,6 +53,14 @@ pub trait ChainQueries: Send + Sync + 'static {
 		&self,
 		workflow: u64,
 	) -> BoxFuture<'_, Result<Option<ChainEarnings>, String>>;
+
+	/// `HavnApi::job(job)` at the best block: its phase and its deciding committee (the
+	/// adjudicators while challenged), SS58; `None` if the chain has no such job. The attestation
+	/// pool asks it about jobs the index has not caught up with yet.
+	fn job_committee(
+		&self,
+		job: u64,
+	) -> BoxFuture<'_, Result<Option<(havn_primitives::api::JobPhase, Vec<String>)>, String>>;
 }
 
 /// The live chain queries of the API, replaced on every reconnection.

@@ -76,8 +76,10 @@ pub async fn dashboard(State(state): State<AppState>) -> Result<Json<Dashboard>,
 }
 
 /// Health: `ok` when the database answers and the chain is connected (or, with `--no-index`,
-/// not followed), `degraded` when the chain is not, `unavailable` (503) when the database is
-/// not; with the indexed and finalized heights.
+/// not followed), `degraded` when the chain is not, `pruned` when the node discarded the state
+/// of the next block to index (it prunes history; indexing cannot go on), `unavailable` (503)
+/// when the database is not; with the indexed and finalized heights, and the problem and its
+/// fix when not `ok`.
 #[utoipa::path(
 	get,
 	path = "/health",
@@ -90,17 +92,32 @@ pub async fn dashboard(State(state): State<AppState>) -> Result<Json<Dashboard>,
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
 	let indexed_block = state.status.indexed();
 	let finalized_block = state.status.finalized();
-	let (code, status) = match state.db.ping().await {
+	let (code, status, problem) = match state.db.ping().await {
 		Err(err) => {
 			tracing::error!(error = %err, "health: database unreachable");
-			(StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+			(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"unavailable",
+				Some("the database is unreachable".into()),
+			)
 		}
 		Ok(()) if state.limits.follows_chain && state.chain.get().is_none() => {
-			(StatusCode::OK, "degraded")
+			(StatusCode::OK, "degraded", Some("the chain node is not connected; retrying".into()))
 		}
-		Ok(()) => (StatusCode::OK, "ok"),
+		Ok(()) => match state.status.pruned_at() {
+			Some(block) => (
+				StatusCode::OK,
+				"pruned",
+				Some(format!(
+					"the node discarded the state of block {block}, which is not indexed yet: \
+					 run it with --state-pruning archive --blocks-pruning archive (or index a \
+					 fresh database from a recent block)"
+				)),
+			),
+			None => (StatusCode::OK, "ok", None),
+		},
 	};
-	(code, Json(Health { status: status.to_string(), indexed_block, finalized_block }))
+	(code, Json(Health { status: status.to_string(), problem, indexed_block, finalized_block }))
 }
 
 /// Prometheus metrics (text format).

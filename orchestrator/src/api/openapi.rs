@@ -36,6 +36,7 @@ use utoipa::OpenApi;
 		model::Capabilities,
 		model::GpuMetrics,
 		pool::AttestationRequest,
+		artifacts::ArtifactBytes,
 		views::WorkflowSummary,
 		views::WorkflowPage,
 		views::WorkflowDetail,

@@ -99,7 +99,8 @@ impl Db {
 		Ok(if same { PoolInsert::Duplicate } else { PoolInsert::Conflict })
 	}
 
-	/// Up to `limit` pool attestations not yet seen on-chain whose job still takes verdicts,
+	/// Up to `limit` pool attestations not yet seen on-chain whose job still takes verdicts (or
+	/// was accepted on the chain's word before the index caught up with it),
 	/// received at or after `fresh_since_ms`; only `job_id`'s when given; in the order
 	/// `(received_at_ms, job_id, validator)`, starting after `after` when given.
 	pub async fn pending_attestations(
@@ -118,8 +119,9 @@ impl Db {
 		let sql = format!(
 			"SELECT p.job_id, p.validator, p.verdict, p.reexecution_digest, p.signature, \
 			 p.received_at_ms, p.included_block FROM pool_attestations p \
-			 JOIN jobs j ON j.id = p.job_id WHERE p.included_block IS NULL AND \
-			 ($1 IS NULL OR p.job_id = $1) AND j.phase IN ('attesting', 'challenged') AND \
+			 LEFT JOIN jobs j ON j.id = p.job_id WHERE p.included_block IS NULL AND \
+			 ($1 IS NULL OR p.job_id = $1) AND (j.phase IS NULL OR j.phase IN ('submitted', \
+			 'assigned', 'attesting', 'challenged')) AND \
 			 p.received_at_ms >= $2 {page} ORDER BY p.received_at_ms, p.job_id, p.validator \
 			 LIMIT $3"
 		);

@@ -253,7 +253,10 @@ async fn nodes_validators_dashboard_health_metrics_openapi() {
 
 	let (status, health) = get_json(&router, "/health").await;
 	assert_eq!(status, StatusCode::OK);
-	assert_eq!(health, json!({"status": "ok", "indexed_block": 6, "finalized_block": 8}));
+	assert_eq!(
+		health,
+		json!({"status": "ok", "problem": null, "indexed_block": 6, "finalized_block": 8})
+	);
 
 	let (status, headers, body) =
 		send(&router, Request::get("/metrics").body(Body::empty()).unwrap()).await;
@@ -294,6 +297,77 @@ async fn nodes_validators_dashboard_health_metrics_openapi() {
 	assert!(doc["components"]["schemas"]["JobDetail"].is_object());
 }
 
+/// The hardening issue's finding 14: `/openapi.json` described artifact bodies as an array of
+/// integers (`Vec<u8>`), so a client generated from it sent JSON arrays and stored the wrong
+/// bytes under the wrong CID. Both directions are now `string`/`binary` under
+/// `application/octet-stream`, and the raw bytes round-trip under their own CID.
+#[tokio::test]
+async fn the_openapi_document_describes_artifact_bodies_as_bytes() {
+	let (_dir, _c, _state, router) = indexed_app().await;
+	let (_, doc) = get_json(&router, "/openapi.json").await;
+	let resolve = |schema: &serde_json::Value| match schema["$ref"].as_str() {
+		Some(r) => doc["components"]["schemas"][r.rsplit('/').next().unwrap()].clone(),
+		None => schema.clone(),
+	};
+	let upload = &doc["paths"]["/v1/artifacts"]["post"]["requestBody"]["content"];
+	let download = &doc["paths"]["/v1/artifacts/{cid}"]["get"]["responses"]["200"]["content"];
+	for (what, content) in [("upload", upload), ("download", download)] {
+		let schema = resolve(&content["application/octet-stream"]["schema"]);
+		assert_eq!(schema["type"], "string", "{what}: {schema}");
+		assert_eq!(schema["format"], "binary", "{what}: {schema}");
+	}
+	// What the document says is what the wire carries: raw bytes in, the same bytes out.
+	let bytes = b"\x00\x01havn raw bytes\xff".to_vec();
+	let request = Request::builder()
+		.method(Method::POST)
+		.uri("/v1/artifacts")
+		.header(header::CONTENT_TYPE, "application/octet-stream")
+		.body(Body::from(bytes.clone()))
+		.unwrap();
+	let (status, _, body) = send(&router, request).await;
+	assert_eq!(status, StatusCode::CREATED);
+	let stored: serde_json::Value = serde_json::from_slice(&body).unwrap();
+	assert_eq!(stored["cid"], havn_primitives::cid::cid_of(&bytes));
+	let request = Request::builder()
+		.uri(format!("/v1/artifacts/{}", stored["cid"].as_str().unwrap()))
+		.body(Body::empty())
+		.unwrap();
+	let (status, _, body) = send(&router, request).await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(body, bytes);
+}
+
+/// The hardening issue's finding 14: behind a node that prunes history, an indexer started late
+/// (or back from an outage) retried forever on `State already discarded`, and `/health` said
+/// `degraded` as if the chain were unreachable. The indexer now recognises the node's error, and
+/// `/health` says `pruned`, with the fix.
+#[tokio::test]
+async fn health_reports_a_node_that_pruned_the_state_to_index() {
+	use havn_orchestrator::indexer::{is_pruned_state, IndexerError};
+	// The node's error, as subxt reports a read of a pruned block.
+	let discarded = IndexerError::Chain(
+		"Rpc error: RPC error: User error: State already discarded for \
+		 0xb9cf5fb6f7eefdcb4451dfb220075dfa0de89029003f239e7b83d0003a2d1121"
+			.into(),
+	);
+	assert!(is_pruned_state(&discarded));
+	assert!(!is_pruned_state(&IndexerError::Chain("connection reset".into())));
+
+	let (_dir, _c, state, router) = indexed_app().await;
+	state.status.set_pruned_at(Some(7));
+	let (status, health) = get_json(&router, "/health").await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(health["status"], "pruned");
+	let problem = health["problem"].as_str().unwrap();
+	assert!(
+		problem.contains("block 7") && problem.contains("--state-pruning archive"),
+		"{problem}"
+	);
+	state.status.set_pruned_at(None);
+	let (_, health) = get_json(&router, "/health").await;
+	assert_eq!(health["status"], "ok");
+}
+
 #[tokio::test]
 async fn health_without_chain_is_degraded() {
 	let (dir, db) = sqlite().await;
@@ -302,7 +376,12 @@ async fn health_without_chain_is_degraded() {
 	assert_eq!(status, StatusCode::OK);
 	assert_eq!(
 		health,
-		json!({"status": "degraded", "indexed_block": null, "finalized_block": null})
+		json!({
+			"status": "degraded",
+			"problem": "the chain node is not connected; retrying",
+			"indexed_block": null,
+			"finalized_block": null
+		})
 	);
 	let (_, dash) = get_json(&router, "/v1/dashboard").await;
 	assert_eq!(dash["jobs"], 0);

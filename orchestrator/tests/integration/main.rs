@@ -14,3 +14,4 @@ mod live;
 mod pool;
 mod postgres;
 mod projections;
+mod routing;

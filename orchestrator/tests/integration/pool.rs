@@ -108,6 +108,7 @@ async fn attesting_job_0() -> (tempfile::TempDir, havn_orchestrator::db::Db, axu
 	}
 	let (state, router) = app(dir.path(), db.clone(), Default::default()).await;
 	state.status.set_genesis(GENESIS);
+	state.chain.set(Some(std::sync::Arc::new(FixedChain)));
 	(dir, db, router)
 }
 
@@ -197,6 +198,21 @@ async fn the_pool_refuses_junk_expires_and_pages() {
 		"job_not_attestable",
 	);
 	assert_eq!(pool_rows(&db).await, 0, "nothing was pooled");
+
+	// A job the index has not caught up with is checked against the chain's best block: job 42
+	// is attesting there, with Charlie alone on its committee.
+	let charlie = dev::charlie();
+	assert_error(
+		post_json(&router, &body(&eve, &eve, GENESIS, 42, Verdict::Valid, None)).await,
+		StatusCode::CONFLICT,
+		"not_in_committee",
+	);
+	let (status, _) =
+		post_json(&router, &body(&charlie, &charlie, GENESIS, 42, Verdict::Valid, None)).await;
+	assert_eq!(status, StatusCode::CREATED);
+	let (_, early) = get_json(&router, "/v1/attestations/pending?job_id=42").await;
+	assert_eq!(early["items"].as_array().unwrap().len(), 1, "served until the index has the job");
+	sqlx::query("DELETE FROM pool_attestations").execute(db.pool()).await.unwrap();
 
 	// The committee's two attestations, a page at a time.
 	for v in [dev::charlie(), dev::dave()] {

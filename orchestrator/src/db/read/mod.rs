@@ -46,6 +46,8 @@ pub struct NodeRow {
 	pub reputation_ppm: u32,
 	/// Jobs assigned and not yet decided.
 	pub open_jobs: u32,
+	/// Bonded stake, planck (0 once it is all unbonding).
+	pub bonded: u128,
 }
 
 /// A job waiting for a relay.

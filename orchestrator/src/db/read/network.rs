@@ -195,7 +195,7 @@ impl Db {
 		let mut conn = self.pool().acquire().await?;
 		// One query, one row per node: the open-job counts are grouped in SQL and joined.
 		sqlx::query(
-			"SELECT a.account, a.compute_class, a.last_heartbeat, a.reputation_ppm, \
+			"SELECT a.account, a.compute_class, a.last_heartbeat, a.reputation_ppm, a.bonded, \
 			 COALESCE(l.n, 0) AS open_jobs FROM accounts a LEFT JOIN (SELECT n.node, COUNT(*) \
 			 AS n FROM job_nodes n JOIN jobs j ON j.id = n.job_id WHERE j.phase IN \
 			 ('assigned', 'attesting') GROUP BY n.node) l ON l.node = a.account \
@@ -211,6 +211,9 @@ impl Db {
 				last_heartbeat: opt_block(row, "last_heartbeat")?,
 				reputation_ppm: reputation(row)?,
 				open_jobs: u32::try_from(row.try_get::<i64, _>("open_jobs")?).unwrap_or(u32::MAX),
+				// Written by the stake projection as a decimal u128; anything else counts as
+				// nothing bonded, which only makes the node unroutable.
+				bonded: row.try_get::<String, _>("bonded")?.parse().unwrap_or(0),
 			})
 		})
 		.collect()
