@@ -6,17 +6,7 @@ use frame_support::{assert_noop, assert_ok};
 
 /// `who` publishes the plain workflow `hash(n)` (no commitment made here).
 fn reveal(who: AccountId, n: u8) -> frame_support::dispatch::DispatchResult {
-	WorkflowRegistry::publish(
-		RuntimeOrigin::signed(who),
-		WorkflowKind::Workflow,
-		hash(n),
-		uri(),
-		ComputeClass::M,
-		1_000,
-		None,
-		deps(&[]),
-		None,
-	)
+	reveal_with(who, n, deps(&[]), None)
 }
 
 /// The hardening issue's finding 5: the digest of a manifest its author had just uploaded to the

@@ -75,7 +75,19 @@ pub fn publish_with(
 ) -> WorkflowId {
 	let id = crate::NextWorkflowId::<Test>::get();
 	commit(who, n);
-	assert_ok!(WorkflowRegistry::publish(
+	assert_ok!(reveal_with(who, n, dependencies, parent));
+	id
+}
+
+/// `who`'s `publish` of the workflow `hash(n)` (10-byte URI, class M, base fee 1,000), with no
+/// commitment made here.
+pub fn reveal_with(
+	who: AccountId,
+	n: u8,
+	dependencies: DependenciesOf<Test>,
+	parent: Option<WorkflowId>,
+) -> frame_support::dispatch::DispatchResult {
+	WorkflowRegistry::publish(
 		RuntimeOrigin::signed(who),
 		WorkflowKind::Workflow,
 		hash(n),
@@ -85,8 +97,7 @@ pub fn publish_with(
 		None,
 		dependencies,
 		parent,
-	));
-	id
+	)
 }
 
 /// Balance held on `who` for workflow deposits.
