@@ -98,8 +98,7 @@ fn draw_job(pop: &Population, rng: &mut Rng) -> (ComputeClass, u8) {
 async fn candidate_list(db: &Db, now: u32) -> anyhow::Result<Vec<Candidate<String>>> {
 	let rows = db.node_rows().await?;
 	// The runtime's floors (the seeded bonds are at or above them): the relay's bond filter runs.
-	let floors = [ComputeClass::S, ComputeClass::M, ComputeClass::L, ComputeClass::XL]
-		.map(havn_bench::seed::collateral);
+	let floors = ComputeClass::ALL.map(havn_bench::seed::collateral);
 	Ok(relay::candidates(rows, now, Some(floors), &HashMap::new(), &HashMap::new()))
 }
 

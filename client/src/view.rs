@@ -49,7 +49,8 @@ pub struct ChainParams {
 	/// Blocks a relay has to route a job before any eligible node may claim it
 	/// (`ExecutionLog` `RelayTimeout`).
 	pub relay_timeout: BlockNumber,
-	/// Collateral floor of an execution node of each class, S, M, L, XL, in planck
+	/// Collateral floor of an execution node of each class, in `ComputeClass::ALL` order (S, M,
+	/// L, XL), in planck
 	/// (`StakeGuard` `FloorS` … `FloorXL`): a node bonded below its class's floor is not eligible
 	/// for any job.
 	pub node_floors: [u128; 4],

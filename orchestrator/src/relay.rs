@@ -362,7 +362,8 @@ impl Relay {
 /// The routing candidates of the indexed `rows` at block `now`: nodes sitting out (`cooldown`
 /// until a later block) count as quarantined, and the assignments made but not indexed yet
 /// (`in_flight`, job to nodes) add to their nodes' load. Rows without a known class are skipped,
-/// and so are nodes bonded below their class's floor (`floors`, S to XL, planck; once known),
+/// and so are nodes bonded below their class's floor (`floors`, planck, in
+/// [`ComputeClass::ALL`] order; once known),
 /// which the chain would refuse (`NodeNotEligible`): a node that unbonded is not routed to.
 pub fn candidates(
 	rows: Vec<NodeRow>,
@@ -379,12 +380,11 @@ pub fn candidates(
 		.filter_map(|row| {
 			let class: ComputeClass = row.compute_class.as_deref()?.parse().ok()?;
 			if let Some(floors) = floors {
-				let floor = match class {
-					ComputeClass::S => floors[0],
-					ComputeClass::M => floors[1],
-					ComputeClass::L => floors[2],
-					ComputeClass::XL => floors[3],
-				};
+				let floor = ComputeClass::ALL
+					.iter()
+					.zip(floors)
+					.find_map(|(c, floor)| (*c == class).then_some(floor))
+					.unwrap_or(0);
 				if row.bonded < floor {
 					return None;
 				}

@@ -22,9 +22,6 @@ const MAX_MEDIA_TYPE_LEN: usize = 255;
 /// served as [`DEFAULT_MEDIA_TYPE`]).
 pub const MEDIA_TYPE_HEADER: &str = "x-havn-media-type";
 
-/// Store the raw request body under its CID.
-///
-/// Idempotent: uploading the same bytes again (even concurrently) answers the same CID.
 /// An artifact's bytes on the wire: the raw body, not JSON. The OpenAPI document describes it
 /// as `type: string, format: binary` (a `Vec<u8>` would read as a JSON array of integers, and a
 /// client generated from that would store the wrong bytes under the wrong CID).
@@ -32,6 +29,9 @@ pub const MEDIA_TYPE_HEADER: &str = "x-havn-media-type";
 #[schema(value_type = String, format = Binary)]
 pub struct ArtifactBytes(pub Vec<u8>);
 
+/// Store the raw request body under its CID.
+///
+/// Idempotent: uploading the same bytes again (even concurrently) answers the same CID.
 #[utoipa::path(
 	post,
 	path = "/v1/artifacts",

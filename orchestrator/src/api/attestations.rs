@@ -22,8 +22,9 @@ use serde::Deserialize;
 /// The signature must verify with the validator's account key over
 /// `Attestation { job_id, verdict, reexecution_digest }.signing_payload(genesis_hash)`. The job
 /// must take verdicts (attesting, or challenged: as indexed, or at the chain's best block when
-/// the index has not caught up), and the validator must sit on its deciding committee. A validator may have at most 1,024 attestations pending; pending
-/// attestations are dropped after an hour or when their job closes. Posting the same
+/// the index has not caught up), and the validator must sit on its deciding committee. A
+/// validator may have at most 1,024 attestations pending; pending attestations are dropped
+/// after an hour or when their job closes. Posting the same
 /// attestation again answers 200 with the stored one. A validator the pool refuses submits its
 /// attestation on-chain itself.
 #[utoipa::path(
