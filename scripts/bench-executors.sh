@@ -98,7 +98,7 @@ export HAVN_DEVNET_DIR="$devnet_dir" HAVN_RPC_PORT="$rpc_port" HAVN_API_PORT="$a
 devnet_pid=
 start_devnet() {
   trap '[[ -n "$devnet_pid" ]] && kill "$devnet_pid" 2>/dev/null; bash scripts/devnet.sh stop >/dev/null' EXIT
-  # The RPC client's trace shows when the pool accepted each receipt (bench_executors.py).
+  # The RPC client's trace shows the waits for RPC notifications (bench_executors.py).
   RUST_LOG="info,jsonrpsee-client=trace" HAVN_SKIP_BUILD=1 bash scripts/devnet.sh &
   devnet_pid=$!
 }

@@ -17,6 +17,9 @@ pub struct Included {
 	pub block_hash: Digest,
 	/// Its events (decode with `find_first::<api::…::events::X>()`).
 	pub events: subxt::extrinsics::ExtrinsicEvents<HavnConfig>,
+	/// When the node first reported the extrinsic valid in its pool (the transaction API's
+	/// first `validated` event); `None` if it reported the inclusion first.
+	pub validated: Option<std::time::Instant>,
 }
 
 /// A connection to a Havn node's JSON-RPC (WebSocket) endpoint.
@@ -285,9 +288,14 @@ async fn follow(
 	>,
 	name: String,
 ) -> Result<Included, ClientError> {
+	let mut validated = None;
 	while let Some(status) = progress.next().await {
 		let status = status.map_err(ClientError::subxt)?;
 		let in_block = match status {
+			TransactionStatus::Validated => {
+				validated.get_or_insert_with(std::time::Instant::now);
+				continue;
+			}
 			TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => b,
 			TransactionStatus::Error { message }
 			| TransactionStatus::Invalid { message }
@@ -298,7 +306,7 @@ async fn follow(
 		};
 		let block_hash = in_block.block_hash();
 		return match in_block.wait_for_success().await {
-			Ok(events) => Ok(Included { block_hash, events }),
+			Ok(events) => Ok(Included { block_hash, events, validated }),
 			Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => {
 				Err(ClientError::Dispatch {
 					call: name,

@@ -16,11 +16,11 @@
 //! milliseconds: `chain_ms` (reading the job and its manifest version from the chain),
 //! `queue_ms` (waiting for the run slot), `fetch_ms`, `verify_ms`, `compute_ms`,
 //! `executor_other_ms`, `hash_ms` (see [`job::Phases`]), `store_ms` (uploading the outputs),
-//! `sign_ms` (building and signing the receipt) and `included_ms` (from the start of the
-//! submission until the receipt extrinsic is in a best block), plus `submit_started_us`, the
-//! wall-clock time (µs since the Unix epoch) at which the submission started: the time until
-//! the pool accepted the extrinsic is read against it from the RPC client's trace log
-//! (`scripts/bench-executors.sh`), since `HavnClient::submit` only returns at inclusion.
+//! `sign_ms` (building and signing the receipt), `submit_ms` (from the start of the submission
+//! until the node's pool accepted the receipt: `Included::validated`) and `included_ms` (until
+//! the receipt extrinsic is in a best block), plus `submit_started_us`, the wall-clock time (µs
+//! since the Unix epoch) at which the submission started, against which
+//! `scripts/bench-executors.sh` places the RPC client's trace lines.
 
 use crate::{job, telemetry::Telemetry, Shared};
 use anyhow::Context;
@@ -125,8 +125,10 @@ pub async fn run_job(
 		.duration_since(SystemTime::UNIX_EPOCH)
 		.map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
 	let started = Instant::now();
-	shared.client.submit(&call, &shared.signer).await?;
+	let done = shared.client.submit(&call, &shared.signer).await?;
 	let included = started.elapsed();
+	// Until the node's pool accepted the receipt; NaN when the node reported no `validated`.
+	let submit_ms = done.validated.map_or(f64::NAN, |at| ms(at.duration_since(started)));
 	let phases = &run.phases;
 	tracing::info!(
 		job_id,
@@ -144,6 +146,7 @@ pub async fn run_job(
 		store_ms = ms(store),
 		sign_ms = ms(sign),
 		submit_started_us,
+		submit_ms,
 		included_ms = ms(included),
 		"receipt submitted"
 	);
