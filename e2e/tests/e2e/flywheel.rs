@@ -144,7 +144,14 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 	// The outputs are in the store under their CIDs, and the receipts point at them.
 	let mut docs = Vec::new();
 	for job_id in [emb_job, llm_job] {
-		let job = get_json(&http, &format!("{rest}/v1/jobs/{job_id}")).await.unwrap();
+		// The index follows finalized blocks, a block or two behind the best block that showed
+		// the job finalized.
+		let job = havn_e2e::wait_for("the job indexed", Duration::from_secs(60), || async {
+			let job = get_json(&http, &format!("{rest}/v1/jobs/{job_id}")).await.ok()?;
+			(job["attestations"].as_array()?.len() == 3).then_some(job)
+		})
+		.await
+		.unwrap();
 		let receipt = &job["receipts"][0];
 		let outputs_cid = receipt["outputs_cid"].as_str().expect("receipt with outputs_cid");
 		let bytes = http
