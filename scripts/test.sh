@@ -15,7 +15,8 @@
 #      code, linted as it compiles; run beside step 4 at the lowest CPU priority, output after
 #      it): the pallets' benchmark tests, and the runtime tests that check every pallet's
 #      try_state after each step (runtime/tests/lifecycle.rs, the attacks of
-#      runtime/tests/hardening.rs and the money-path property test, which need try-runtime).
+#      runtime/tests/hardening.rs and runtime/tests/griefing.rs, and the money-path property
+#      test, which need try-runtime).
 #      The node, whose tests need neither, is left out of that pass, and the runtime is compiled
 #      natively there (SKIP_WASM_BUILD=1):
 #      the wasm with runtime-benchmarks is built only by scripts/benchmark.sh.

@@ -130,7 +130,8 @@ pub struct SubmitArgs {
 	/// Number of nodes that run the job (the fee scales with it).
 	#[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..))]
 	pub redundancy: u8,
-	/// Blocks from now after which the job expires (and is refunded).
+	/// Blocks from now after which the job expires (and is refunded); at least the chain's
+	/// `RelayTimeout + ExecutionWindow` (30 blocks by default), or `DeadlineTooSoon`.
 	#[arg(long, value_name = "BLOCKS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
 	pub deadline: u32,
 	/// Most to escrow: HAI or planck; default: the runtime's quote.

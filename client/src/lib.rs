@@ -82,6 +82,10 @@ pub use subxt_signer;
 		with = "::subxt::utils::Static<::havn_primitives::Verdict>"
 	),
 	substitute_type(
+		path = "havn_primitives::receipt::ReleaseReason",
+		with = "::subxt::utils::Static<::havn_primitives::ReleaseReason>"
+	),
+	substitute_type(
 		path = "havn_primitives::royalty::RoyaltySplit",
 		with = "::subxt::utils::Static<::havn_primitives::RoyaltySplit>"
 	),

@@ -49,6 +49,9 @@ pub struct ChainParams {
 	/// Blocks a relay has to route a job before any eligible node may claim it
 	/// (`ExecutionLog` `RelayTimeout`).
 	pub relay_timeout: BlockNumber,
+	/// Blocks a node is given to run a job: `assign` and `claim` need this many blocks left
+	/// before the job's deadline (`ExecutionLog` `ExecutionWindow`).
+	pub execution_window: BlockNumber,
 	/// Collateral floor of an execution node of each class, in `ComputeClass::ALL` order (S, M,
 	/// L, XL), in planck
 	/// (`StakeGuard` `FloorS` … `FloorXL`): a node bonded below its class's floor is not eligible
@@ -81,6 +84,13 @@ impl ChainParams {
 				execution,
 				RelayTimeout,
 				api::constants().execution_log().relay_timeout()
+			),
+			execution_window: parameter!(
+				at,
+				Execution,
+				execution,
+				ExecutionWindow,
+				api::constants().execution_log().execution_window()
 			),
 			node_floors: [
 				parameter!(at, Stake, stake, FloorS, api::constants().stake_guard().floor_s()),

@@ -10,7 +10,13 @@
 //!    store the outputs in the artifact store, sign the receipt with the receipt key and submit
 //!    it.
 //! 4. A job of this node's class that no relay routes within `RelayTimeout` blocks (the
-//!    orchestrator may be down) is claimed with `ExecutionLog::claim`.
+//!    orchestrator may be down) is claimed with `ExecutionLog::claim`, while at least
+//!    `ExecutionWindow` blocks are left before its deadline (the chain refuses later claims).
+//! 5. A job this node cannot run is given back with `ExecutionLog::release`, without penalty
+//!    (finding 1 of `docs/security.md`): at once when a digest does not match or the executors
+//!    refuse the manifest or the inputs, after [`FETCH_ATTEMPTS`] failed runs when the artifact
+//!    store does not serve them, and when the run slot frees too late to finish before the
+//!    deadline ([`MIN_BLOCKS_TO_RUN`]).
 //!
 //! Each executed job logs one `receipt submitted` line with the wall time of every phase, in
 //! milliseconds: `chain_ms` (reading the job and its manifest version from the chain),
@@ -30,7 +36,7 @@ use havn_client::{
 	view::ChainParams,
 	ClientError, Signer, Static,
 };
-use havn_primitives::{cid, Receipt, Role};
+use havn_primitives::{cid, Receipt, ReleaseReason, Role};
 use std::{
 	sync::Arc,
 	time::{Duration, Instant, SystemTime},
@@ -85,6 +91,47 @@ pub async fn heartbeat(shared: &Shared) -> Result<(), ClientError> {
 	Ok(())
 }
 
+/// Failed runs of a job whose manifest or inputs the artifact store does not serve before the
+/// node releases it as `InputUnavailable` (a rescan retries a failed job every
+/// `RESCAN_EVERY` blocks, so the store gets about 20 blocks to come back).
+pub const FETCH_ATTEMPTS: u32 = 3;
+
+/// Blocks a job needs left when the run slot frees (one to run, one to include the receipt);
+/// with fewer, the node releases it as `Declined` instead of being held to account at expiry.
+pub const MIN_BLOCKS_TO_RUN: u64 = 2;
+
+/// Give `job_id` back (`ExecutionLog::release`) for `reason`; whether the chain took it.
+pub async fn release(shared: &Shared, job_id: u64, reason: ReleaseReason) -> bool {
+	let call = api::tx().execution_log().release(job_id, Static(reason));
+	match shared.client.submit(&call, &shared.signer).await {
+		Ok(_) => {
+			tracing::warn!(job_id, %reason, "released a job this node cannot run");
+			true
+		}
+		Err(e) => {
+			tracing::warn!(job_id, %reason, error = %e, "release refused");
+			false
+		}
+	}
+}
+
+/// After the `attempt`-th failed run of `job_id` (from 1): release the job when the error
+/// shows this node cannot run it ([`crate::job::CannotRun`]): at once for a digest mismatch or
+/// a manifest or input the executors refuse, from the [`FETCH_ATTEMPTS`]-th attempt for
+/// artifacts the store does not serve. Whether it was released (no retry then).
+pub async fn release_if_unrunnable(
+	shared: &Shared,
+	job_id: u64,
+	error: &anyhow::Error,
+	attempt: u32,
+) -> bool {
+	let Some(cannot) = job::CannotRun::find(error) else { return false };
+	if cannot.reason == ReleaseReason::InputUnavailable && attempt < FETCH_ATTEMPTS {
+		return false;
+	}
+	release(shared, job_id, cannot.reason).await
+}
+
 /// Run one assigned job end to end and submit its receipt.
 pub async fn run_job(
 	shared: Arc<Shared>,
@@ -98,6 +145,11 @@ pub async fn run_job(
 	let started = Instant::now();
 	let slot = shared.runs.acquire().await?;
 	let queue = started.elapsed();
+	if shared.client.best_number().await? + MIN_BLOCKS_TO_RUN > facts.deadline {
+		drop(slot);
+		release(&shared, job_id, ReleaseReason::Declined).await;
+		return Ok(());
+	}
 	let meter = telemetry.start();
 	let run = job::run(shared.engine.clone(), &shared.store, &facts).await?;
 	let (latency_ms, energy_mj) = telemetry.finish(meter);

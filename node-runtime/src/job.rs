@@ -8,7 +8,9 @@ use havn_client::{
 	api, artifacts::ArtifactClient, subxt::utils::AccountId32, ClientError, HavnClient,
 };
 use havn_executors::{Engine, RunOutput, EXECUTOR_VERSION};
-use havn_primitives::{manifest::Manifest, receipt::runtime_hash, Digest, JobId, WorkflowId};
+use havn_primitives::{
+	manifest::Manifest, receipt::runtime_hash, Digest, JobId, ReleaseReason, WorkflowId,
+};
 use std::{
 	sync::Arc,
 	time::{Duration, Instant},
@@ -33,6 +35,30 @@ pub struct JobFacts {
 	pub nodes: Vec<AccountId32>,
 	/// `(node, runtime_hash)` of the receipts in, in the order the chain accepted them.
 	pub receipts: Vec<(AccountId32, Digest)>,
+	/// The block the job expires in.
+	pub deadline: u64,
+}
+
+/// Why this node cannot run a job: the [`ReleaseReason`] the execute role reports when it gives
+/// the job back (`ExecutionLog::release`), and what happened.
+#[derive(Debug, thiserror::Error)]
+#[error("{reason}: {detail}")]
+pub struct CannotRun {
+	/// The reason reported on chain.
+	pub reason: ReleaseReason,
+	/// The underlying error, as text.
+	pub detail: String,
+}
+
+impl CannotRun {
+	fn new(reason: ReleaseReason, detail: impl std::fmt::Display) -> Self {
+		Self { reason, detail: detail.to_string() }
+	}
+
+	/// The [`CannotRun`] somewhere in `error`'s chain, if any.
+	pub fn find(error: &anyhow::Error) -> Option<&Self> {
+		error.chain().find_map(|e| e.downcast_ref::<Self>())
+	}
 }
 
 /// A finished run.
@@ -74,10 +100,14 @@ async fn fetch_checked(
 	phases: &mut Phases,
 ) -> anyhow::Result<Vec<u8>> {
 	let started = Instant::now();
-	let bytes = store.download(uri).await?;
+	let bytes = store
+		.download(uri)
+		.await
+		.map_err(|e| CannotRun::new(ReleaseReason::InputUnavailable, e))?;
 	phases.fetch += started.elapsed();
 	let started = Instant::now();
-	havn_client::artifacts::check_digest(uri, &bytes, digest)?;
+	havn_client::artifacts::check_digest(uri, &bytes, digest)
+		.map_err(|e| CannotRun::new(ReleaseReason::DigestMismatch, e))?;
 	phases.verify += started.elapsed();
 	Ok(bytes)
 }
@@ -121,11 +151,16 @@ pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFact
 		manifest_uri: String::from_utf8(manifest_uri).context("manifest URI is not UTF-8")?,
 		nodes: job.nodes,
 		receipts: job.receipts,
+		deadline: u64::from(job.deadline),
 	})
 }
 
 /// Fetch (and verify) the manifest and inputs of `facts`, run them on `engine` in a blocking
 /// thread, and compute the runtime hash and the outputs CID.
+///
+/// Errors: a [`CannotRun`] (in the chain, see [`CannotRun::find`]) when an artifact cannot be
+/// fetched, a digest does not match, or the executors refuse the manifest or the inputs; other
+/// errors otherwise.
 pub async fn run(
 	engine: Arc<Engine>,
 	store: &ArtifactClient,
@@ -140,12 +175,15 @@ pub async fn run(
 		.await
 		.context("fetching the inputs")?;
 	let started = Instant::now();
-	let manifest = Manifest::parse(&manifest_bytes).context("the registered manifest")?;
+	let manifest = Manifest::parse(&manifest_bytes)
+		.map_err(|e| CannotRun::new(ReleaseReason::Unrunnable, e))
+		.context("the registered manifest")?;
 	phases.verify += started.elapsed();
 	let started = Instant::now();
 	let output = tokio::task::spawn_blocking(move || engine.run(&manifest, &input))
 		.await
 		.context("executor thread")?
+		.map_err(|e| CannotRun::new(ReleaseReason::Unrunnable, format!("{e:#}")))
 		.context("running the workflow")?;
 	phases.compute = output.compute;
 	phases.executor_other = started.elapsed().saturating_sub(output.compute);

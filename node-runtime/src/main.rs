@@ -213,6 +213,7 @@ async fn main() -> anyhow::Result<()> {
 		executes,
 		attests,
 		started: Default::default(),
+		attempts: Default::default(),
 		sweeping: Default::default(),
 	};
 	daemon.run().await
@@ -227,12 +228,18 @@ struct Daemon {
 	executes: bool,
 	attests: bool,
 	/// Jobs being worked on: `(job_id, role)` where role is `false` for execute, `true` for
-	/// attest. A task removes its entry when it fails, so the next rescan retries the job.
+	/// attest. A task removes its entry when it fails, so the next rescan retries the job,
+	/// unless it released the job.
 	started: Arc<std::sync::Mutex<BTreeSet<(u64, bool)>>>,
+	/// Failed runs of each job this node executes (see `execute::release_if_unrunnable`).
+	attempts: Arc<std::sync::Mutex<std::collections::BTreeMap<u64, u32>>>,
 	/// Set while a lead-aggregator pool sweep (`attest::sweep_pool`) runs: one at a time, so a
 	/// sweep never batches what the previous one is still submitting.
 	sweeping: Arc<std::sync::atomic::AtomicBool>,
 }
+
+/// Jobs seen submitted and not yet routed, by id: (the block they were seen in, their deadline).
+type Unrouted = std::collections::BTreeMap<u64, (u64, u64)>;
 
 /// Blocks between rescans of the chain for work this daemon should be doing (jobs assigned or
 /// committees joined while it was down or while a block was skipped, and failed tasks).
@@ -246,8 +253,8 @@ impl Daemon {
 		self.rescan().await;
 		let mut last_heartbeat = 0u64;
 		let mut last_rescan = 0u64;
-		// Jobs seen submitted and not yet routed, with the block they were seen in.
-		let mut unrouted: std::collections::BTreeMap<u64, u64> = Default::default();
+		// Jobs seen submitted and not yet routed: (the block they were seen in, their deadline).
+		let mut unrouted: Unrouted = Default::default();
 		loop {
 			let next = tokio::select! {
 				b = blocks.next() => b,
@@ -311,13 +318,15 @@ impl Daemon {
 		&self,
 		block: &havn_client::subxt::client::Block<havn_client::HavnConfig>,
 		number: u64,
-		unrouted: &mut std::collections::BTreeMap<u64, u64>,
+		unrouted: &mut Unrouted,
 	) -> anyhow::Result<()> {
 		let events = block.at().await?.events().fetch().await?;
 		if events.find_first::<api::parameters::events::Updated>().is_some() {
 			self.shared.refresh_params().await?;
 		}
-		let relay_timeout = u64::from(self.shared.params().relay_timeout);
+		let params = self.shared.params();
+		let relay_timeout = u64::from(params.relay_timeout);
+		let window = u64::from(params.execution_window);
 		for ev in events.find::<api::execution_log::events::JobAssigned>() {
 			let ev = ev?;
 			unrouted.remove(&ev.job_id);
@@ -329,13 +338,16 @@ impl Daemon {
 			for ev in events.find::<api::execution_log::events::JobSubmitted>() {
 				let ev = ev?;
 				if self.shared.config.compute_class.serves(*ev.compute_class) {
-					unrouted.insert(ev.job_id, number);
+					unrouted.insert(ev.job_id, (number, u64::from(ev.deadline)));
 				}
 			}
-			// Claim jobs no relay routed within the relay timeout (the orchestrator may be down).
+			// Claim jobs no relay routed within the relay timeout (the orchestrator may be down),
+			// while the chain still leaves a claimant its execution window (the claim lands in
+			// the next block).
+			unrouted.retain(|_, (_, deadline)| number + 1 + window <= *deadline);
 			let due: Vec<u64> = unrouted
 				.iter()
-				.filter(|(_, at)| number >= **at + relay_timeout)
+				.filter(|(_, (at, _))| number >= *at + relay_timeout)
 				.map(|(job_id, _)| *job_id)
 				.collect();
 			for job_id in due {
@@ -423,19 +435,39 @@ impl Daemon {
 		if !self.claim_slot(job_id, false) {
 			return;
 		}
-		let (s, k, t, started) = (
+		let (s, k, t, started, attempts) = (
 			self.shared.clone(),
 			self.receipt_key.clone(),
 			self.telemetry.clone(),
 			self.started.clone(),
+			self.attempts.clone(),
 		);
 		tokio::spawn(async move {
 			tracing::info!(job_id, "running assigned job");
-			if let Err(e) = execute::run_job(s, k, t, job_id).await {
-				tracing::error!(job_id, error = format!("{e:#}"), "job failed; will retry");
-				if let Ok(mut set) = started.lock() {
-					set.remove(&(job_id, false));
+			let Err(e) = execute::run_job(s.clone(), k, t, job_id).await else {
+				if let Ok(mut a) = attempts.lock() {
+					a.remove(&job_id);
 				}
+				return;
+			};
+			let attempt = match attempts.lock() {
+				Ok(mut a) => {
+					let n = a.entry(job_id).or_default();
+					*n = n.saturating_add(1);
+					*n
+				}
+				Err(_) => 1,
+			};
+			if execute::release_if_unrunnable(&s, job_id, &e, attempt).await {
+				if let Ok(mut a) = attempts.lock() {
+					a.remove(&job_id);
+				}
+				tracing::error!(job_id, error = format!("{e:#}"), "job cannot run here; released");
+				return;
+			}
+			tracing::error!(job_id, attempt, error = format!("{e:#}"), "job failed; will retry");
+			if let Ok(mut set) = started.lock() {
+				set.remove(&(job_id, false));
 			}
 		});
 	}

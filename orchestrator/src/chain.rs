@@ -136,8 +136,7 @@ pub async fn follow(f: Follower, mut shutdown: watch::Receiver<bool>) -> anyhow:
 /// Read the runtime parameters the orchestrator acts on at the best block into `status`.
 pub async fn read_params(client: &HavnClient, status: &ChainStatus) -> anyhow::Result<()> {
 	let params = ChainParams::at(&client.at_best().await?).await?;
-	status.set_heartbeat_epoch(params.heartbeat_epoch);
-	status.set_node_floors(params.node_floors);
+	status.set_params(&params);
 	Ok(())
 }
 

@@ -304,7 +304,7 @@ impl Indexer {
 		if parameters_changed {
 			// Governance changed a runtime parameter: follow the ones the services act on.
 			let params = havn_client::view::ChainParams::at(&at).await?;
-			self.status.set_heartbeat_epoch(params.heartbeat_epoch);
+			self.status.set_params(&params);
 		}
 		let validators = if stake_touched {
 			let set = at

@@ -118,6 +118,8 @@ pub struct ChainStatus {
 	heartbeat_epoch: std::sync::atomic::AtomicU32,
 	/// StakeGuard's node floors (S, M, L, XL), planck, as the chain last gave them.
 	node_floors: std::sync::RwLock<Option<[u128; 4]>>,
+	/// ExecutionLog's `ExecutionWindow` as the chain last gave it, blocks (0: not known yet).
+	execution_window: std::sync::atomic::AtomicU32,
 	/// The block whose state the node had discarded when the indexer last asked for it
 	/// ([`UNKNOWN`]: none).
 	pruned_at: AtomicU64,
@@ -138,6 +140,7 @@ impl ChainStatus {
 			genesis: OnceLock::new(),
 			heartbeat_epoch: std::sync::atomic::AtomicU32::new(0),
 			node_floors: std::sync::RwLock::new(None),
+			execution_window: std::sync::atomic::AtomicU32::new(0),
 			pruned_at: AtomicU64::new(UNKNOWN),
 		}
 	}
@@ -157,10 +160,20 @@ impl ChainStatus {
 		self.node_floors.read().map(|f| *f).unwrap_or(None)
 	}
 
-	/// Record the chain's node floors.
-	pub fn set_node_floors(&self, floors: [u128; 4]) {
+	/// ExecutionLog's execution window, blocks: `assign` needs this many blocks left before a
+	/// job's deadline. 0 until the chain has been read.
+	pub fn execution_window(&self) -> u32 {
+		self.execution_window.load(Ordering::Acquire)
+	}
+
+	/// Record the runtime parameters the orchestrator acts on (at connecting, and whenever
+	/// governance changes a parameter): the heartbeat epoch, the node floors and the
+	/// execution window.
+	pub fn set_params(&self, params: &havn_client::view::ChainParams) {
+		self.heartbeat_epoch.store(params.heartbeat_epoch, Ordering::Release);
+		self.execution_window.store(params.execution_window, Ordering::Release);
 		if let Ok(mut f) = self.node_floors.write() {
-			*f = Some(floors);
+			*f = Some(params.node_floors);
 		}
 	}
 
@@ -173,11 +186,6 @@ impl ChainStatus {
 	/// Record that the node discarded the state of `block` (or, `None`, that indexing goes on).
 	pub fn set_pruned_at(&self, block: Option<u32>) {
 		self.pruned_at.store(block.map_or(UNKNOWN, u64::from), Ordering::Release);
-	}
-
-	/// Record the chain's heartbeat epoch.
-	pub fn set_heartbeat_epoch(&self, blocks: u32) {
-		self.heartbeat_epoch.store(blocks, Ordering::Release);
 	}
 
 	fn load(cell: &AtomicU64) -> Option<u32> {

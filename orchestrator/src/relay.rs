@@ -4,13 +4,15 @@
 //! role yet (without it, routing waits until the index shows the account bonded as a relay).
 //! Then, after every indexed block (while the index is within
 //! [`MAX_ROUTING_LAG`] blocks of the finalized head), it takes the jobs still `Submitted` (not
-//! partly claimed, deadline ahead), picks `redundancy` nodes for each with
+//! partly claimed, with more than the chain's `ExecutionWindow` blocks left), picks `redundancy` nodes for each with
 //! [`crate::routing::choose_with`] over the indexed nodes (their open jobs plus the
 //! assignments it made that are not indexed yet count as load), and submits
 //! `ExecutionLog::assign`. A job that gets no eligible nodes, or whose assignment fails, is
-//! tried again after the next block until it leaves `Submitted`. Nodes named in an assignment
-//! refused with `NodeNotEligible` are checked with the runtime API (`HavnApi::account`); those
-//! found ineligible (or, if none is, all of them) sit out one heartbeat epoch.
+//! tried again after the next block until it leaves `Submitted`. A job a node gave back
+//! (`ExecutionLog::release`) is routed again, never to a node that released it. Nodes named in
+//! an assignment refused with `NodeNotEligible` are checked with the runtime API
+//! (`HavnApi::account`); those found ineligible (or, if none is, all of them) sit out one
+//! heartbeat epoch.
 
 use crate::{
 	config::Config,
@@ -208,7 +210,11 @@ impl Relay {
 				return tracing::error!(error = %err, "routing: cannot read the relay's bond")
 			}
 		}
-		let jobs = match self.db.open_jobs(now, self.config.batch).await {
+		// `assign` needs `ExecutionWindow` blocks left when it is included (the next block, or
+		// the one after): a job with less time is left to expire, never routed to a node that
+		// would be held to account for it.
+		let due_after = now.saturating_add(self.status.execution_window()).saturating_add(1);
+		let jobs = match self.db.open_jobs(due_after, self.config.batch).await {
 			Ok(jobs) => jobs,
 			Err(err) => return tracing::error!(error = %err, "routing: cannot read open jobs"),
 		};
@@ -253,7 +259,18 @@ impl Relay {
 			return true;
 		};
 		self.policy.heartbeat_epoch = self.status.heartbeat_epoch();
+		// Nodes that gave this job back sit it out (as quarantined, for this decision only).
+		let mut excluded = Vec::new();
+		for c in candidates.iter_mut().filter(|c| !c.quarantined) {
+			if job.released_by.contains(&c.account) {
+				c.quarantined = true;
+				excluded.push(c.account.clone());
+			}
+		}
 		let nodes = choose_with(&self.policy, candidates, class, job.redundancy, now);
+		for c in candidates.iter_mut().filter(|c| excluded.contains(&c.account)) {
+			c.quarantined = false;
+		}
 		if nodes.is_empty() {
 			self.metrics.routing_decisions.with_label_values(&["no_candidates"]).inc();
 			if self.unroutable.insert(job_id) {
@@ -297,7 +314,9 @@ impl Relay {
 					true
 				}
 				Some(RuntimeError::ExecutionLog(
-					ExecutionLogError::BadPhase | ExecutionLogError::JobPartiallyClaimed,
+					ExecutionLogError::BadPhase
+					| ExecutionLogError::JobPartiallyClaimed
+					| ExecutionLogError::TooLateToRun,
 				)) => {
 					let reason = err.dispatch_error().unwrap_or_default();
 					tracing::info!(job_id, reason, "job no longer open for assignment");

@@ -42,8 +42,8 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 pub use receipt::{
-	Attestation, AttestationPayload, Receipt, ReceiptPayload, Verdict, ATTESTATION_DOMAIN,
-	RECEIPT_DOMAIN,
+	Attestation, AttestationPayload, Receipt, ReceiptPayload, ReleaseReason, Verdict,
+	ATTESTATION_DOMAIN, RECEIPT_DOMAIN,
 };
 pub use royalty::{FeeShares, RoyaltySplit};
 

@@ -143,6 +143,44 @@ pub enum Verdict {
 	Invalid,
 }
 
+/// Why an execution node gave a job back with `ExecutionLog::release` (recorded in the
+/// `JobReleased` event; the chain cannot check off-chain evidence, so the reason is the node's
+/// report, and releasing costs the node the job's fee, never reputation).
+///
+/// The idea: a node is held to account only for work it took on and could do (finding 1 of the
+/// hardening issue, `docs/security.md`).
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+	serde::Serialize,
+	serde::Deserialize,
+	strum::Display,
+	strum::IntoStaticStr,
+	strum::VariantNames,
+	strum::EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ReleaseReason {
+	/// The node will not take the job (busy: it could not start it in time).
+	Declined,
+	/// The manifest or the inputs could not be fetched from the artifact store.
+	InputUnavailable,
+	/// Fetched bytes do not match the manifest or input digest on chain.
+	DigestMismatch,
+	/// The executors refused the manifest or the inputs (malformed, or a step this node does
+	/// not support).
+	Unrunnable,
+}
+
 /// A validator's attestation of one job.
 #[derive(
 	Clone,

@@ -60,11 +60,11 @@ fn eligible(who: &AccountId) -> bool {
 #[test]
 fn a_node_that_unbonded_after_assignment_cannot_submit_its_receipt() {
 	run_checked(|actors| {
-		let (workflow, job) = assigned_job(actors, 20);
+		let (workflow, job) = assigned_job(actors, 40);
 		assert_ok!(StakeGuard::unbond(RuntimeOrigin::signed(actors.node.clone()), FLOOR_S));
 		assert!(!eligible(&actors.node));
 		assert_noop!(submit_receipt(actors, workflow, job), ExecError::<Runtime>::NodeNotEligible);
-		run_to_block(30);
+		run_to_block(60);
 		let j = pallet_execution_log::Jobs::<Runtime>::get(job).unwrap();
 		assert_eq!(j.phase, JobPhase::Expired);
 		assert_eq!(held(escrow(), &actors.payer), 0);
@@ -100,7 +100,7 @@ fn council() -> RuntimeOrigin {
 #[test]
 fn governance_keeps_its_tools_during_the_pause() {
 	run_checked(|actors| {
-		let (workflow, job) = assigned_job(actors, 20);
+		let (workflow, job) = assigned_job(actors, 40);
 		next_block();
 		assert_ok!(SafeMode::force_enter(RuntimeOrigin::root()));
 		let filtered: DispatchError = frame_system::Error::<Runtime>::CallFiltered.into();

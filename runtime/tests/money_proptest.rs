@@ -1,6 +1,6 @@
 //! Money-path property test on the real Havn runtime.
 //!
-//! Random sequences of the flywheel's calls (publish, bond, submit_job, assign, claim,
+//! Random sequences of the flywheel's calls (publish, bond, submit_job, assign, claim, release,
 //! submit_receipt, attest, submit_attestations, challenge, heartbeat, unbond,
 //! withdraw_unbonded) and of block advances (which run every pallet's `on_initialize`, so
 //! expiry) are dispatched as `RuntimeCall`s against the runtime built from a
@@ -41,8 +41,8 @@ use frame_support::{
 	BoundedVec,
 };
 use havn_primitives::{
-	api::JobPhase, Attestation, ComputeClass, Receipt, Role, RoyaltySplit, Verdict, WorkflowKind,
-	HAI,
+	api::JobPhase, Attestation, ComputeClass, Receipt, ReleaseReason, Role, RoyaltySplit, Verdict,
+	WorkflowKind, HAI,
 };
 use havn_runtime::{
 	configs::{
@@ -314,6 +314,12 @@ enum Action {
 		job: JobSel,
 		node: u8,
 	},
+	/// `release` by one of the job's nodes (or, sometimes, by another account).
+	Release {
+		job: JobSel,
+		node: u8,
+		reason: u8,
+	},
 	Receipt {
 		job: JobSel,
 		slot: u8,
@@ -419,7 +425,8 @@ fn action() -> impl Strategy<Value = Action> {
 			any::<u8>(),
 			class_idx(),
 			prop_oneof![12 => Just(1u8), 4 => Just(2u8), 2 => Just(3u8), 1 => Just(0u8)],
-			prop_oneof![18 => 5u32..80, 1 => Just(0u32), 1 => Just(30_000u32)],
+			// Mostly at least the shortest deadline (`RelayTimeout + ExecutionWindow` = 30).
+			prop_oneof![18 => 30u32..100, 1 => 1u32..30, 1 => Just(0u32), 1 => Just(30_000u32)],
 			prop::bool::weighted(0.95),
 		)
 			.prop_map(|(payer, workflow, class, redundancy, deadline, fee_ok)| {
@@ -434,6 +441,8 @@ fn action() -> impl Strategy<Value = Action> {
 				stranger
 			}),
 		2 => (job_sel(), any::<u8>()).prop_map(|(job, node)| Action::Claim { job, node }),
+		2 => (job_sel(), any::<u8>(), 0u8..4)
+			.prop_map(|(job, node, reason)| Action::Release { job, node, reason }),
 		6 => (job_sel(), any::<u8>(), sig, prop::bool::weighted(0.9))
 			.prop_map(|(job, slot, sig, good)| Action::Receipt { job, slot, sig, good }),
 		8 => (job_sel(), any::<u8>(), prop::bool::weighted(0.05), digest)
@@ -651,7 +660,7 @@ impl Sim {
 			[JobPhase::Submitted, JobPhase::Assigned, JobPhase::Attesting, JobPhase::Challenged];
 		let ids = self.jobs_in(&open);
 		if ids.is_empty() {
-			return self.submit(choice, choice / 3, 0, 1, 10 + u32::from(choice % 50), true);
+			return self.submit(choice, choice / 3, 0, 1, 30 + u32::from(choice % 50), true);
 		}
 		let id = ids[usize::from(sel.n) % ids.len()];
 		let job = Jobs::<Runtime>::get(id).unwrap();
@@ -781,6 +790,25 @@ impl Sim {
 		}
 		let who = serving[usize::from(node) % serving.len()].clone();
 		let call = RuntimeCall::ExecutionLog(pallet_execution_log::Call::claim { job_id: id });
+		self.dispatch(&who, call).map(drop)
+	}
+
+	fn release(&mut self, id: u64, node: u8, reason: u8) -> Result<(), TestCaseError> {
+		let nodes = Jobs::<Runtime>::get(id).map(|j| j.nodes.to_vec()).unwrap_or_default();
+		let who = if nodes.is_empty() || node.is_multiple_of(8) {
+			let all: Vec<AccountId> = node_candidates().into_iter().map(|(a, _)| a).collect();
+			all[usize::from(node) % all.len()].clone()
+		} else {
+			nodes[usize::from(node) % nodes.len()].clone()
+		};
+		let reason = [
+			ReleaseReason::Declined,
+			ReleaseReason::InputUnavailable,
+			ReleaseReason::DigestMismatch,
+			ReleaseReason::Unrunnable,
+		][usize::from(reason) % 4];
+		let call =
+			RuntimeCall::ExecutionLog(pallet_execution_log::Call::release { job_id: id, reason });
 		self.dispatch(&who, call).map(drop)
 	}
 
@@ -1073,6 +1101,12 @@ impl Sim {
 				Some(id) => self.claim(id, node)?,
 				None => self.step(job, fallback(job))?,
 			},
+			Action::Release { job, node, reason } => {
+				match self.pick_job(job, &[JobPhase::Submitted, JobPhase::Assigned]) {
+					Some(id) => self.release(id, node, reason)?,
+					None => self.step(job, fallback(job))?,
+				}
+			}
 			Action::Receipt { job, slot, sig, good } => {
 				match self.pick_job(job, &[JobPhase::Assigned]) {
 					Some(id) => self.receipt(id, slot, sig, good)?,

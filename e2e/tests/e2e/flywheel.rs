@@ -1,7 +1,8 @@
 //! The flywheel end to end: the README's main job (`scripts/devnet.sh` then `scripts/demo.sh`)
 //! on free ports, then checks of what it left on-chain, in the artifact store and over REST;
 //! then a third job with one attestor down until the lead aggregator has batched the other
-//! verdicts, whose late verdict must still arrive through the lead's batch.
+//! verdicts, whose late verdict must still arrive through the lead's batch; then a job the
+//! execute node cannot run, which it releases (`crate::release`).
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -232,6 +233,8 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 	);
 
 	late_attestor_goes_through_the_lead(&devnet, &client, &http, &rest, rpc, emb_wf).await;
+	crate::release::a_job_whose_input_does_not_match_is_released(&client, &http, &rest, emb_wf)
+		.await;
 	println!("{}", devnet.demo_out);
 	drop(devnet);
 }

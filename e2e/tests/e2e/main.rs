@@ -5,7 +5,8 @@
 //! per file.
 //!
 //! - [`flywheel`]: the README's main job, then its on-chain, artifact and REST results, then an
-//!   attestor back late through the lead's pool sweep;
+//!   attestor back late through the lead's pool sweep, then ([`release`]) a job whose input does
+//!   not match its digest, which the execute node gives back;
 //! - [`orchestrator_restart`]: the indexer killed and restarted mid-indexing;
 //! - [`params`]: the services' chain parameters follow governance;
 //! - [`bad_input`]: bad input at every door gets a typed error and writes nothing.
@@ -14,3 +15,4 @@ mod bad_input;
 mod flywheel;
 mod orchestrator_restart;
 mod params;
+mod release;

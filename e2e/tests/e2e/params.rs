@@ -23,6 +23,7 @@ async fn chain_params_follow_governance() {
 			quorum: 5,
 			heartbeat_epoch: 100,
 			relay_timeout: 10,
+			execution_window: 20,
 			node_floors: [2_000, 5_000, 9_000, 18_000].map(|hai| hai * havn_primitives::HAI),
 		}
 	);

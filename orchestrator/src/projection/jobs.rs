@@ -15,7 +15,7 @@ use crate::{
 	db::{aggregates as agg, int, DbError},
 	model::{Account, IndexedEvent, JobDetails, Planck, ReceiptDetails},
 };
-use havn_primitives::{api::JobPhase, ComputeClass, JobId, Verdict, WorkflowId};
+use havn_primitives::{api::JobPhase, ComputeClass, JobId, ReleaseReason, Verdict, WorkflowId};
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -144,6 +144,15 @@ pub enum JobEvent {
 		/// Bond sent to the treasury, planck.
 		bond: Planck,
 	},
+	/// `JobReleased`: the node left the job; a full job is `submitted` again.
+	JobReleased {
+		/// Job id.
+		job_id: JobId,
+		/// Node.
+		node: Account,
+		/// The node's reason.
+		reason: ReleaseReason,
+	},
 }
 
 /// What this projection takes of the pallet.
@@ -166,6 +175,7 @@ impl PalletEvent for JobEvent {
 			JobSubmitted { job_id, .. }
 			| JobAssigned { job_id, .. }
 			| JobClaimed { job_id, .. }
+			| JobReleased { job_id, .. }
 			| ReceiptSubmitted { job_id, .. }
 			| JobAttesting { job_id, .. }
 			| AttestationSubmitted { job_id, .. }
@@ -189,7 +199,9 @@ impl PalletEvent for JobEvent {
 		match self {
 			JobSubmitted { payer, .. } => Some(payer),
 			JobAssigned { by, .. } => Some(by),
-			JobClaimed { node, .. } | ReceiptSubmitted { node, .. } => Some(node),
+			JobClaimed { node, .. } | JobReleased { node, .. } | ReceiptSubmitted { node, .. } => {
+				Some(node)
+			}
 			AttestationSubmitted { validator, .. } => Some(validator),
 			AttestationsBatched { aggregator, .. } => Some(aggregator),
 			JobChallenged { challenger, .. }
@@ -210,7 +222,9 @@ impl PalletEvent for JobEvent {
 			JobRejected { .. } | ChallengeUpheld { .. } => Some(JobPhase::Rejected),
 			JobExpired { .. } => Some(JobPhase::Expired),
 			JobChallenged { .. } => Some(JobPhase::Challenged),
+			// A released job is `Submitted` again only if it was full (`apply` decides).
 			JobClaimed { .. }
+			| JobReleased { .. }
 			| ReceiptSubmitted { .. }
 			| AttestationSubmitted { .. }
 			| AttestationsBatched { .. } => None,
@@ -227,6 +241,9 @@ struct JobState {
 	workflow: Option<i64>,
 	/// Its nodes, in slot order.
 	nodes: Vec<String>,
+	/// The slot its next node gets: one past the highest used (slots of released nodes are
+	/// not reused, so the order stays the chain's).
+	next_slot: i64,
 }
 
 /// The column changes of one job in one block.
@@ -251,6 +268,8 @@ pub struct Staged {
 	patches: BTreeMap<i64, JobPatch>,
 	inserts: Vec<Vec<Val>>,
 	nodes: Vec<Vec<Val>>,
+	/// `(job, node)` rows to delete from `job_nodes` (before the block's inserts).
+	released: Vec<Vec<Val>>,
 	receipts: Vec<Vec<Val>>,
 	attestations: Vec<Vec<Val>>,
 	included: Vec<Vec<Val>>,
@@ -288,7 +307,7 @@ pub async fn prepare(w: &mut BlockWriter<'_>, events: &[IndexedEvent]) -> Result
 			state.workflow = Some(row.try_get("workflow_id")?);
 		}
 		let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
-			"SELECT job_id, node FROM job_nodes WHERE job_id IN ({list}) ORDER BY job_id, slot"
+			"SELECT job_id, node, slot FROM job_nodes WHERE job_id IN ({list}) ORDER BY job_id, slot"
 		)));
 		for id in chunk {
 			query = query.bind(*id);
@@ -296,6 +315,7 @@ pub async fn prepare(w: &mut BlockWriter<'_>, events: &[IndexedEvent]) -> Result
 		for row in w.fetch_all(query).await? {
 			let state = w.jobs.state.entry(row.try_get("job_id")?).or_default();
 			state.nodes.push(row.try_get("node")?);
+			state.next_slot = state.next_slot.max(row.try_get::<i64, _>("slot")?.saturating_add(1));
 		}
 	}
 	Ok(())
@@ -328,15 +348,20 @@ pub fn apply(w: &mut BlockWriter<'_>, index: i64, event: &JobEvent) -> Result<()
 		}
 		JobAssigned { job_id, nodes, by } => {
 			let job = int(*job_id)?;
-			for (slot, node) in nodes.iter().enumerate() {
-				add_node(w, job, node, int(slot as u64)?);
+			for node in nodes {
+				add_node(w, job, node);
 			}
 			move_phase(w, job, JobPhase::Assigned).assigned_by = Some(by.clone());
 		}
-		JobClaimed { job_id, node } => {
+		JobClaimed { job_id, node } => add_node(w, int(*job_id)?, node),
+		JobReleased { job_id, node, .. } => {
 			let job = int(*job_id)?;
-			let slot = w.jobs.state.get(&job).map_or(0, |s| s.nodes.len());
-			add_node(w, job, node, int(slot as u64)?);
+			remove_node(w, job, node);
+			// A full job (`assigned`) is `submitted` again; a partly claimed one already is.
+			let state = w.jobs.state.entry(job).or_default();
+			if state.phase == Some(JobPhase::Assigned) {
+				move_phase(w, job, JobPhase::Submitted);
+			}
 		}
 		ReceiptSubmitted { job_id, node, runtime_hash, outputs_cid, details } => {
 			w.jobs.receipts.push(vec![
@@ -406,19 +431,41 @@ pub fn apply(w: &mut BlockWriter<'_>, index: i64, event: &JobEvent) -> Result<()
 	Ok(())
 }
 
-/// `node` joins `job` at `slot`, unless it is one of its nodes already; it counts for the node
-/// if the job is indexed.
-fn add_node(w: &mut BlockWriter<'_>, job: i64, node: &str, slot: i64) {
+/// `node` joins `job` at its next slot, unless it is one of its nodes already; it counts for
+/// the node if the job is indexed.
+fn add_node(w: &mut BlockWriter<'_>, job: i64, node: &str) {
 	let state = w.jobs.state.entry(job).or_default();
 	if state.nodes.iter().any(|n| n == node) {
 		return;
 	}
 	state.nodes.push(node.to_string());
+	let slot = state.next_slot;
+	state.next_slot = slot.saturating_add(1);
 	let phase = state.phase;
 	w.jobs.nodes.push(vec![job.into(), node.into(), slot.into(), w.block.into()]);
 	if let Some(phase) = phase {
 		w.deltas.count(agg::node_key(node), 1);
 		w.deltas.count(agg::node_phase_key(node, phase.into()), 1);
+	}
+}
+
+/// `node` leaves `job` (a release): its row goes, and its counts if the job is indexed.
+fn remove_node(w: &mut BlockWriter<'_>, job: i64, node: &str) {
+	let state = w.jobs.state.entry(job).or_default();
+	let Some(at) = state.nodes.iter().position(|n| n == node) else { return };
+	state.nodes.remove(at);
+	let phase = state.phase;
+	// A node that joined in this block leaves no row; one from an earlier block is deleted
+	// before this block's inserts (so a release then a claim of the same node keeps its row).
+	let key: [Val; 2] = [job.into(), node.into()];
+	let before = w.jobs.nodes.len();
+	w.jobs.nodes.retain(|row| row.get(..2) != Some(&key[..]));
+	if w.jobs.nodes.len() == before {
+		w.jobs.released.push(key.to_vec());
+	}
+	if let Some(phase) = phase {
+		w.deltas.count(agg::node_key(node), -1);
+		w.deltas.count(agg::node_phase_key(node, phase.into()), -1);
 	}
 }
 
@@ -454,6 +501,17 @@ pub async fn flush(w: &mut BlockWriter<'_>) -> Result<(), DbError> {
 		staged.inserts,
 	)
 	.await?;
+	for chunk in staged.released.chunks(1_000) {
+		let pairs: Vec<String> =
+			(0..chunk.len()).map(|i| format!("({})", w.list(2 * i + 1, 2))).collect();
+		let sql =
+			format!("DELETE FROM job_nodes WHERE (job_id, node) IN (VALUES {})", pairs.join(", "));
+		let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+		for value in chunk.iter().flatten() {
+			query = bind(query, value.clone());
+		}
+		w.execute(query).await?;
+	}
 	w.insert_rows(
 		"INSERT INTO job_nodes (job_id, node, slot, block)",
 		"($1, $2, $3, $4)",

@@ -33,7 +33,7 @@ pub enum Applied {
 const MAX_PARAMS: usize = 8_000;
 
 /// A value bound into a staged row.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Val {
 	/// An integer (ids, blocks, counters, flags).
 	Int(i64),

@@ -2,7 +2,7 @@
 
 use crate::fixtures::*;
 use havn_orchestrator::{
-	model::{HavnEvent, Planck, StakeEvent},
+	model::{HavnEvent, JobEvent, Planck, StakeEvent},
 	projection::Ledger,
 	relay::candidates,
 };
@@ -47,4 +47,44 @@ async fn a_node_that_unbonded_is_no_routing_candidate() {
 	let unknown =
 		candidates(db.node_rows().await.unwrap(), 2, None, &HashMap::new(), &HashMap::new());
 	assert_eq!(unknown.len(), 1);
+}
+
+/// The hardening issue's finding 1: a job its node gives back (`JobReleased`) is open for
+/// routing again, but not to that node; and a job with too little time left for a node to run
+/// it (the relay passes the head plus the chain's execution window) is not offered at all. The
+/// index keeps the counts a rebuild computes.
+#[tokio::test]
+async fn a_released_job_is_routed_again_but_not_to_its_releasing_node() {
+	let (_dir, db) = sqlite().await;
+	let c = cast();
+	// Job 0 (deadline 102) is assigned to Bob in block 3; job 1 (deadline 6) is submitted.
+	for b in history(&c).into_iter().take(3) {
+		db.apply_block(&b).await.unwrap();
+	}
+	let ids = |jobs: &[havn_orchestrator::db::read::OpenJob]| {
+		jobs.iter().map(|j| j.id).collect::<Vec<_>>()
+	};
+	assert_eq!(ids(&db.open_jobs(3, 32).await.unwrap()), vec![1]);
+	let release = block(
+		4,
+		vec![HavnEvent::ExecutionLog(JobEvent::JobReleased {
+			job_id: 0,
+			node: c.bob.clone(),
+			reason: havn_primitives::ReleaseReason::DigestMismatch,
+		})],
+	);
+	db.apply_block(&release).await.unwrap();
+	let open = db.open_jobs(4, 32).await.unwrap();
+	assert_eq!(ids(&open), vec![0, 1]);
+	assert_eq!(open[0].released_by, vec![c.bob.clone()]);
+	assert!(open[1].released_by.is_empty());
+	// Head 4 plus a window of 20 blocks: job 1 (deadline 6) cannot be run in time.
+	assert_eq!(ids(&db.open_jobs(4 + 20, 32).await.unwrap()), vec![0]);
+
+	let kept = crate::indexer_db::aggregates(&db).await;
+	db.rebuild_aggregates().await.unwrap();
+	assert_eq!(crate::indexer_db::aggregates(&db).await, kept);
+	let counts: HashMap<String, String> = kept.into_iter().collect();
+	assert_eq!(counts["count jobs:phase:submitted"], "2");
+	assert!(!counts.contains_key(&format!("count jobs:node:{}", c.bob)), "Bob left job 0");
 }

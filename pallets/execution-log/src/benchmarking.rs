@@ -141,7 +141,8 @@ mod benchmarks {
 	#[benchmark]
 	fn assign(r: Linear<1, { T::MaxRedundancy::get() }>) {
 		let payer = funded::<T>("payer", 0);
-		let job_id = submit::<T>(&payer, r, 10);
+		let job_id =
+			submit::<T>(&payer, r, ExecutionLog::<T>::min_deadline().unique_saturated_into());
 		let nodes = nodes::<T>(r);
 		let relay = T::BenchmarkHelper::setup_relay();
 		#[extrinsic_call]
@@ -164,6 +165,16 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last.clone()), job_id);
 		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Assigned);
+	}
+
+	#[benchmark]
+	fn release(r: Linear<1, { T::MaxRedundancy::get() }>) {
+		let payer = funded::<T>("payer", 0);
+		let (job_id, nodes) = assigned::<T>(&payer, r);
+		let last = nodes.last().unwrap().clone();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), job_id, ReleaseReason::Unrunnable);
+		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Submitted);
 	}
 
 	#[benchmark]

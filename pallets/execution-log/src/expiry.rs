@@ -27,8 +27,10 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// Expire one job if it is still open: refund, record `JobExpired` for nodes that did not
-	/// deliver.
+	/// Expire one job if it is still open: refund, and record `JobExpired` for the nodes that
+	/// did not deliver a job that had its full set of nodes (each was given `ExecutionWindow`
+	/// blocks). Nodes of a job still `Submitted` (partly claimed, or released) are not
+	/// penalised: the job never got the nodes it needed.
 	fn expire(job_id: JobId) {
 		let Some(mut job) = Jobs::<T>::get(job_id) else { return };
 		if !job.is_open() {
@@ -42,9 +44,11 @@ impl<T: Config> Pallet<T> {
 		) {
 			log::error!(target: "runtime::execution-log", "refund of expired job {job_id} failed: {e:?}");
 		}
-		for node in job.nodes.iter() {
-			if !job.receipts.iter().any(|(n, _)| n == node) {
-				T::Reputation::record(node, Outcome::JobExpired);
+		if job.phase != JobPhase::Submitted {
+			for node in job.nodes.iter() {
+				if !job.receipts.iter().any(|(n, _)| n == node) {
+					T::Reputation::record(node, Outcome::JobExpired);
+				}
 			}
 		}
 		Self::set_phase(&mut job, JobPhase::Expired);

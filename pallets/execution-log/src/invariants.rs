@@ -15,6 +15,9 @@ impl<T: Config> Pallet<T> {
 	/// 5. Every `Finalized` or `Challenged` job has `finalized_at` set and was paid
 	///    (`Payout::is_settled`); no open job was paid.
 	/// 6. Receipts are from the job's nodes, committees never contain one of the job's nodes.
+	/// 7. A `Submitted` job has fewer nodes than its redundancy (claims, or what releases left);
+	///    a job that was routed and not released (`Assigned` and after, but `Expired`) has
+	///    exactly its redundancy.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::InspectHold;
@@ -50,6 +53,12 @@ impl<T: Config> Pallet<T> {
 				ensure!(T::Payout::is_settled(job_id), "finalized job not paid");
 			}
 			ensure!(job.receipts.iter().all(|(n, _)| job.is_node(n)), "receipt from a non-node");
+			let (nodes, r) = (job.nodes.len(), usize::from(job.redundancy));
+			match job.phase {
+				JobPhase::Submitted => ensure!(nodes < r, "a submitted job is full"),
+				JobPhase::Expired => {}
+				_ => ensure!(nodes == r, "a routed job's node count is not its redundancy"),
+			}
 			ensure!(
 				!job.committee.iter().any(|m| job.is_node(m)),
 				"a node sits on its own committee"

@@ -8,7 +8,9 @@
 //! A payer submits a job for a registered workflow. The fee (`base_fee × class multiplier ×
 //! redundancy`, in HAI planck) is held on the payer under [`HoldReason::JobEscrow`]. A bonded
 //! relay assigns the job to `redundancy` eligible execution nodes; if no relay does so within
-//! [`Config::RelayTimeout`] blocks, eligible nodes may `claim` it themselves. Every node runs the
+//! [`Config::RelayTimeout`] blocks, eligible nodes may `claim` it themselves. Both need
+//! [`Config::ExecutionWindow`] blocks left before the deadline, and a node that cannot run a job
+//! gives it back with `release`, without penalty. Every node runs the
 //! job and submits a [`Receipt`] signed with the sr25519 receipt key it registered in StakeGuard,
 //! over [`Receipt::signing_payload`] with this chain's genesis hash. When every receipt is in, an
 //! attestation committee is drawn from the active validators and the job may be sampled for
@@ -54,6 +56,11 @@
 //!   already made is **not** clawed back. A rejected challenge sends the bond to
 //!   [`Config::TreasuryAccount`] and the job returns to `Finalized`. An adjudication that never
 //!   reaches quorum keeps the bond held.
+//! - **Accountability** (finding 1 of `docs/security.md`): a node is held to account
+//!   (`Outcome::JobExpired` in Reputation) only for a job that got its full set of nodes and
+//!   left it at least `ExecutionWindow` blocks, and that it neither released nor delivered. A
+//!   job's deadline must cover `RelayTimeout + ExecutionWindow`; nodes that claimed part of a
+//!   job that never filled, and nodes that released a job, are not penalised at its expiry.
 //! - **Pause**: while [`Config::Paused`] says so, no job can be submitted and no job expires;
 //!   expiry resumes where it left off (at most two deadline slots per block, so it catches up).
 //!
@@ -68,6 +75,7 @@
 //! | 4 | [`Pallet::attest`] | a committee member |
 //! | 5 | [`Pallet::submit_attestations`] | the lead aggregator |
 //! | 6 | [`Pallet::challenge`] | a bonded account |
+//! | 7 | [`Pallet::release`] | an assigned or claiming node, before its receipt |
 //!
 //! ## Code layout
 //!
@@ -137,8 +145,8 @@ use havn_primitives::{
 		DistributeFee, IsPaused, Outcome, ReputationHooks, ReputationInspect, Settlement,
 		StakeInspect, StakeSlash, WorkflowInspect, WorkflowTerms,
 	},
-	Attestation, ComputeClass, Digest, JobId, Receipt, ReputationLevel, SlashReason, Verdict,
-	WorkflowId,
+	Attestation, ComputeClass, Digest, JobId, Receipt, ReleaseReason, ReputationLevel, SlashReason,
+	Verdict, WorkflowId,
 };
 use sp_core::{sr25519, H256};
 use sp_runtime::{
@@ -265,6 +273,13 @@ pub mod pallet {
 		/// Blocks after submission before eligible nodes may `claim` an unassigned job.
 		#[pallet::constant]
 		type RelayTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a node is given to run a job: `assign` and `claim` need at least this many
+		/// blocks before the deadline, so a node is only held to account (`JobExpired`) for a job
+		/// it had time to run, and a job's deadline must be at least `RelayTimeout +
+		/// ExecutionWindow` blocks.
+		#[pallet::constant]
+		type ExecutionWindow: Get<BlockNumberFor<Self>>;
 
 		/// Blocks per lead-aggregator epoch.
 		#[pallet::constant]
@@ -417,6 +432,10 @@ pub mod pallet {
 		ChallengeUpheld { job_id: JobId, challenger: T::AccountId },
 		/// The adjudication found the job valid: the bond went to the treasury.
 		ChallengeRejected { job_id: JobId, challenger: T::AccountId, bond: BalanceOf<T> },
+		/// A node gave a job back before submitting its receipt, for `reason`, without penalty;
+		/// a job that had its full set of nodes is `Submitted` again (a relay may route it, or
+		/// nodes claim the free seat).
+		JobReleased { job_id: JobId, node: T::AccountId, reason: ReleaseReason },
 	}
 
 	#[pallet::error]
@@ -485,6 +504,12 @@ pub mod pallet {
 		AlreadyChallenged,
 		/// Too few validators outside the job to adjudicate.
 		NotEnoughValidators,
+		/// The deadline leaves less than `RelayTimeout + ExecutionWindow` blocks: too little
+		/// time to route the job and run it.
+		DeadlineTooSoon,
+		/// Fewer than `ExecutionWindow` blocks are left before the job's deadline: too late to
+		/// assign or claim it.
+		TooLateToRun,
 	}
 
 	#[pallet::hooks]
@@ -510,8 +535,9 @@ pub mod pallet {
 		///
 		/// ## Details
 		/// The fee is `base_fee × ClassMultiplier(compute_class) × redundancy` and is held on the
-		/// payer under `HoldReason::JobEscrow`. `deadline` counts blocks from now; the job expires
-		/// in block `now + deadline` if it is still open then. `input_digest` is blake2-256 of the
+		/// payer under `HoldReason::JobEscrow`. `deadline` counts blocks from now, at least
+		/// `RelayTimeout + ExecutionWindow` (time to route and run the job); the job expires in
+		/// block `now + deadline` if it is still open then. `input_digest` is blake2-256 of the
 		/// inputs, `input_uri` where to fetch them.
 		///
 		/// ## Events
@@ -519,7 +545,8 @@ pub mod pallet {
 		///
 		/// ## Errors
 		/// `ChainPaused`; the registry's error if the workflow is not invocable; `ClassTooSmall`,
-		/// `BadRedundancy`, `BadDeadline`, `FeeOverflow`, `FeeAboveMax`, `DeadlineSlotFull`,
+		/// `BadRedundancy`, `BadDeadline`, `DeadlineTooSoon`, `FeeOverflow`, `FeeAboveMax`,
+		/// `DeadlineSlotFull`,
 		/// `JobIdOverflow`; a balance error if the fee cannot be held.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::submit_job())]
@@ -584,14 +611,15 @@ pub mod pallet {
 		/// ## Details
 		/// `nodes` must be exactly `redundancy` distinct accounts, each an eligible node for the
 		/// job's class (StakeGuard) with a reputation level above `Untrusted`. The job must be
-		/// `Submitted` and not partly claimed. It becomes `Assigned`.
+		/// `Submitted`, not partly claimed, with at least `ExecutionWindow` blocks left before
+		/// its deadline. It becomes `Assigned`.
 		///
 		/// ## Events
 		/// `JobAssigned`.
 		///
 		/// ## Errors
-		/// `NotRelay`, `UnknownJob`, `BadPhase`, `JobPartiallyClaimed`, `WrongNodeCount`,
-		/// `DuplicateNode`, `NodeNotEligible`.
+		/// `NotRelay`, `UnknownJob`, `BadPhase`, `JobPartiallyClaimed`, `TooLateToRun`,
+		/// `WrongNodeCount`, `DuplicateNode`, `NodeNotEligible`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::assign(nodes.len() as u32))]
 		pub fn assign(
@@ -612,7 +640,8 @@ pub mod pallet {
 		/// Signed by an eligible node.
 		///
 		/// ## Details
-		/// Allowed from block `submitted_at + RelayTimeout` on, while the job is `Submitted`. With
+		/// Allowed from block `submitted_at + RelayTimeout` on, while the job is `Submitted` and
+		/// at least `ExecutionWindow` blocks are left before its deadline. With
 		/// redundancy `r`, up to `r` nodes claim one by one; the `r`-th claim makes the job
 		/// `Assigned`.
 		///
@@ -620,7 +649,8 @@ pub mod pallet {
 		/// `JobClaimed`; `JobAssigned` (with `by` = the caller) when the job is full.
 		///
 		/// ## Errors
-		/// `UnknownJob`, `BadPhase`, `RelayWindowOpen`, `NodeNotEligible`, `AlreadyClaimed`.
+		/// `UnknownJob`, `BadPhase`, `RelayWindowOpen`, `TooLateToRun`, `NodeNotEligible`,
+		/// `AlreadyClaimed`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::claim(T::MaxRedundancy::get()))]
 		pub fn claim(origin: OriginFor<T>, job_id: JobId) -> DispatchResult {
@@ -632,6 +662,43 @@ pub mod pallet {
 				Self::deposit_event(Event::JobAssigned { job_id, nodes, by: node });
 			}
 			Ok(())
+		}
+
+		/// Give a job back before submitting a receipt for it, without penalty.
+		///
+		/// ## Dispatch Origin
+		/// Signed by one of the job's nodes (assigned by a relay or claiming) that has not
+		/// submitted its receipt. Free (`Pays::No`) when it succeeds: every release undoes an
+		/// assignment or claim that someone paid for, so it cannot be repeated for free.
+		///
+		/// ## Details
+		/// The node leaves the job's nodes; `reason` is its report (a digest mismatch, an
+		/// unavailable input, a manifest its executors refuse, or no capacity). A job that had
+		/// its full set of nodes goes back to `Submitted`: a relay may route it again while
+		/// `ExecutionWindow` blocks are left, or nodes claim the free seat. Receipts already in
+		/// stay. Nothing is recorded against the node in Reputation; the escrow stays held until
+		/// the job ends.
+		///
+		/// ## Events
+		/// `JobReleased`.
+		///
+		/// ## Errors
+		/// `UnknownJob`, `BadPhase` (the job is not `Submitted` or `Assigned`),
+		/// `NotAssignedNode`, `ReceiptAlreadySubmitted`.
+		#[pallet::call_index(7)]
+		// Bounded by `claim`'s benchmarked weight: `release` reads and writes the job record
+		// only, a subset of `claim`'s work (which also reads StakeGuard and Reputation).
+		#[pallet::weight(T::WeightInfo::claim(T::MaxRedundancy::get()))]
+		pub fn release(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			reason: ReleaseReason,
+		) -> DispatchResultWithPostInfo {
+			let node = ensure_signed(origin)?;
+			let job = Self::ensure_can_release(&node, job_id)?;
+			Self::do_release(job_id, job, &node);
+			Self::deposit_event(Event::JobReleased { job_id, node, reason });
+			Ok(Pays::No.into())
 		}
 
 		/// Submit a node's signed receipt.

@@ -328,6 +328,7 @@ parameter_types! {
 	pub static CommitteeSize: u32 = 5;
 	pub static ReexecutionRate: Permill = Permill::zero();
 	pub const RelayTimeout: u64 = 5;
+	pub const ExecutionWindow: u64 = 2;
 	pub const EpochLength: u64 = 10;
 	pub const ChallengeWindow: u64 = 20;
 	pub const ChallengeBondAmount: Balance = 1_000;
@@ -357,6 +358,7 @@ impl pallet_execution_log::Config for Test {
 	type CommitteeSize = CommitteeSize;
 	type ReexecutionRate = ReexecutionRate;
 	type RelayTimeout = RelayTimeout;
+	type ExecutionWindow = ExecutionWindow;
 	type EpochLength = EpochLength;
 	type ChallengeWindow = ChallengeWindow;
 	type ChallengeBond = ChallengeBondAmount;

@@ -151,7 +151,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Append `phase`, at the current block, to the job's timeline.
 	pub(crate) fn push_timeline(job: &mut JobOf<T>, phase: JobPhase) {
-		// At most six phase changes happen (see `MaxTimeline`).
+		// A job released and routed again is `Assigned` a second time: the timeline keeps the
+		// first block, so it never holds more than the six phase changes `MaxTimeline` allows.
+		if phase == JobPhase::Assigned && job.timeline.iter().any(|(p, _)| *p == phase) {
+			return;
+		}
 		let _ = job.timeline.try_push((phase, frame_system::Pallet::<T>::block_number()));
 	}
 

@@ -1,5 +1,5 @@
-//! Routing: a relay's `assign`, the nodes' `claim` after the relay timeout, and node
-//! eligibility.
+//! Routing: a relay's `assign`, the nodes' `claim` after the relay timeout, a node's
+//! `release`, the execution window both routes must leave, and node eligibility.
 
 use super::*;
 
@@ -14,6 +14,7 @@ impl<T: Config> Pallet<T> {
 		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(job.phase == JobPhase::Submitted, Error::<T>::BadPhase);
 		ensure!(job.nodes.is_empty(), Error::<T>::JobPartiallyClaimed);
+		Self::ensure_time_to_run(&job)?;
 		ensure!(nodes.len() == usize::from(job.redundancy), Error::<T>::WrongNodeCount);
 		for (i, node) in nodes.iter().enumerate() {
 			ensure!(
@@ -50,6 +51,7 @@ impl<T: Config> Pallet<T> {
 			now >= job.submitted_at.saturating_add(T::RelayTimeout::get()),
 			Error::<T>::RelayWindowOpen
 		);
+		Self::ensure_time_to_run(&job)?;
 		ensure!(Self::is_eligible(node, job.compute_class), Error::<T>::NodeNotEligible);
 		ensure!(!job.is_node(node), Error::<T>::AlreadyClaimed);
 		Ok(job)
@@ -72,6 +74,41 @@ impl<T: Config> Pallet<T> {
 		};
 		Jobs::<T>::insert(job_id, job);
 		Ok(nodes)
+	}
+
+	/// `TooLateToRun` unless at least `ExecutionWindow` blocks are left before `job`'s deadline:
+	/// a node is only ever given a job it has time to run.
+	pub(crate) fn ensure_time_to_run(job: &JobOf<T>) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			now.saturating_add(T::ExecutionWindow::get()) <= job.deadline,
+			Error::<T>::TooLateToRun
+		);
+		Ok(())
+	}
+
+	/// Checks of `release`; returns the job.
+	pub(crate) fn ensure_can_release(
+		node: &T::AccountId,
+		job_id: JobId,
+	) -> Result<JobOf<T>, DispatchError> {
+		let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(
+			matches!(job.phase, JobPhase::Submitted | JobPhase::Assigned),
+			Error::<T>::BadPhase
+		);
+		ensure!(job.is_node(node), Error::<T>::NotAssignedNode);
+		ensure!(!job.receipts.iter().any(|(n, _)| n == node), Error::<T>::ReceiptAlreadySubmitted);
+		Ok(job)
+	}
+
+	/// Writes of `release`: the node leaves the job, which is `Submitted` again.
+	pub(crate) fn do_release(job_id: JobId, mut job: JobOf<T>, node: &T::AccountId) {
+		job.nodes.retain(|n| n != node);
+		// Back to `Submitted` without a timeline entry: the timeline keeps each phase's first
+		// block (see `push_timeline`), and `JobReleased` records the release.
+		job.phase = JobPhase::Submitted;
+		Jobs::<T>::insert(job_id, job);
 	}
 
 	/// Whether `node` may take a job of `class`: eligible in StakeGuard and above `Untrusted`.

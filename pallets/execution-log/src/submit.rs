@@ -21,6 +21,7 @@ impl<T: Config> Pallet<T> {
 			_ => Error::<T>::FeeOverflow,
 		})?;
 		ensure!(!deadline.is_zero() && deadline <= T::MaxDeadline::get(), Error::<T>::BadDeadline);
+		ensure!(deadline >= Self::min_deadline(), Error::<T>::DeadlineTooSoon);
 		ensure!(quote.total <= max_fee, Error::<T>::FeeAboveMax);
 		let now = frame_system::Pallet::<T>::block_number();
 		let deadline_block = now.checked_add(&deadline).ok_or(Error::<T>::BadDeadline)?;
@@ -32,6 +33,13 @@ impl<T: Config> Pallet<T> {
 		let job_id = NextJobId::<T>::get();
 		job_id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
 		Ok((job_id, quote.total, deadline_block, terms.manifest_hash))
+	}
+
+	/// The shortest deadline `submit_job` takes, in blocks from submission: `RelayTimeout +
+	/// ExecutionWindow`, time for a relay (or, after the relay timeout, a claim) to route the
+	/// job and for its nodes to run it.
+	pub fn min_deadline() -> BlockNumberFor<T> {
+		T::RelayTimeout::get().saturating_add(T::ExecutionWindow::get())
 	}
 
 	/// Writes of `submit_job`: hold the fee, store the job, queue its expiry.

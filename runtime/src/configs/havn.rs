@@ -100,6 +100,7 @@ impl pallet_execution_log::Config for Runtime {
 	type CommitteeSize = execution::CommitteeSize;
 	type ReexecutionRate = execution::ReexecutionRate;
 	type RelayTimeout = execution::RelayTimeout;
+	type ExecutionWindow = execution::ExecutionWindow;
 	type EpochLength = execution::LeadEpoch;
 	type ChallengeWindow = execution::ChallengeWindow;
 	type ChallengeBond = execution::ChallengeBond;

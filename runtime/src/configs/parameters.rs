@@ -14,6 +14,7 @@
 //! | execution | `QuorumSize`, `CommitteeSize` | 5, 7 | validators (a committee of up to 7 decides on 5 matching verdicts) |
 //! | execution | `ReexecutionRate` | 10% | of jobs (before reputation weighting) |
 //! | execution | `RelayTimeout`, `LeadEpoch`, `ChallengeWindow` | 10, 100, 100 | blocks |
+//! | execution | `ExecutionWindow` | 20 (1 min; the shortest deadline is 30 blocks) | blocks |
 //! | execution | `ChallengeBond` | 100 HAI | planck |
 //! | execution | `MultiplierS` / `M` / `L` / `XL` | 1x / 2x / 4x / 8x | fee multiplier |
 //! | faucet | `FaucetDrip`, `FaucetPeriod` | 100 HAI, 1 day | planck, blocks |
@@ -125,6 +126,10 @@ pub mod dynamic_params {
 		/// Fee multiplier of compute class XL.
 		#[codec(index = 10)]
 		pub static MultiplierXL: FixedU128 = FixedU128::from_u32(8);
+		/// Blocks a node is given to run a job: `assign` and `claim` need this many blocks
+		/// before the deadline, and a deadline must cover `RelayTimeout + ExecutionWindow`.
+		#[codec(index = 11)]
+		pub static ExecutionWindow: BlockNumber = 20;
 	}
 
 	/// Faucet drip and rate limit.

@@ -61,6 +61,8 @@ pub struct OpenJob {
 	pub redundancy: u8,
 	/// Expiry block.
 	pub deadline: u32,
+	/// Nodes that gave the job back (`JobReleased`), which the relay does not route it to again.
+	pub released_by: Vec<String>,
 }
 
 const WORKFLOW_COLUMNS: &str = "id, owner, creator, kind, manifest_hash, manifest_uri, \

@@ -219,30 +219,59 @@ impl Db {
 		.collect()
 	}
 
-	/// Jobs still `Submitted`, not partly claimed and not past their deadline at `now`, oldest
-	/// first (at most `limit`).
-	pub async fn open_jobs(&self, now: u32, limit: u32) -> Result<Vec<OpenJob>, DbError> {
+	/// Jobs still `Submitted`, not partly claimed, whose deadline is after block `due_after`
+	/// (the relay passes the head plus the execution window: a job that a node would not have
+	/// time to run is not routed), oldest first (at most `limit`).
+	pub async fn open_jobs(&self, due_after: u32, limit: u32) -> Result<Vec<OpenJob>, DbError> {
 		let mut conn = self.pool().acquire().await?;
-		sqlx::query(
+		let rows = sqlx::query(
 			"SELECT j.id, j.compute_class, j.redundancy, j.deadline FROM jobs j \
 			 WHERE j.phase = 'submitted' AND j.deadline > $1 AND j.redundancy IS NOT NULL AND \
 			 NOT EXISTS (SELECT 1 FROM job_nodes n WHERE n.job_id = j.id) ORDER BY j.id LIMIT $2",
 		)
-		.bind(i64::from(now))
+		.bind(i64::from(due_after))
 		.bind(i64::from(limit))
 		.fetch_all(&mut *conn)
-		.await?
-		.iter()
-		.map(|row| {
-			Ok(OpenJob {
-				id: uint(row.try_get("id")?, "jobs.id")?,
-				compute_class: row.try_get("compute_class")?,
-				redundancy: u8::try_from(row.try_get::<i64, _>("redundancy")?)
-					.map_err(|_| DbError::Corrupt("jobs.redundancy"))?,
-				deadline: block(row.try_get("deadline")?, "jobs.deadline")?,
+		.await?;
+		let mut jobs = rows
+			.iter()
+			.map(|row| {
+				Ok(OpenJob {
+					id: uint(row.try_get("id")?, "jobs.id")?,
+					compute_class: row.try_get("compute_class")?,
+					redundancy: u8::try_from(row.try_get::<i64, _>("redundancy")?)
+						.map_err(|_| DbError::Corrupt("jobs.redundancy"))?,
+					deadline: block(row.try_get("deadline")?, "jobs.deadline")?,
+					released_by: Vec::new(),
+				})
 			})
-		})
-		.collect()
+			.collect::<Result<Vec<_>, DbError>>()?;
+		if jobs.is_empty() {
+			return Ok(jobs);
+		}
+		// The nodes that gave each job back (`JobReleased`): not routed to it again.
+		let placeholders: Vec<String> = (1..=jobs.len()).map(|i| format!("${i}")).collect();
+		let sql = format!(
+			"SELECT job_id, account FROM events WHERE name = 'JobReleased' AND job_id IN ({})",
+			placeholders.join(", ")
+		);
+		let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+		for job in &jobs {
+			query = query.bind(int(job.id)?);
+		}
+		let mut released: HashMap<u64, Vec<String>> = HashMap::new();
+		for row in query.fetch_all(&mut *conn).await? {
+			if let Some(node) = row.try_get::<Option<String>, _>("account")? {
+				released
+					.entry(uint(row.try_get("job_id")?, "events.job_id")?)
+					.or_default()
+					.push(node);
+			}
+		}
+		for job in &mut jobs {
+			job.released_by = released.remove(&job.id).unwrap_or_default();
+		}
+		Ok(jobs)
 	}
 
 	/// The bonded role of `account` (`execution_node`, `validator`, `relay`), if any.

@@ -90,6 +90,9 @@ pub async fn decode(
 			challenger: ss58(&challenger),
 			bond: Planck(bond),
 		},
+		Event::JobReleased { job_id, node, reason } => {
+			JobEvent::JobReleased { job_id, node: ss58(&node), reason: reason.0 }
+		}
 	}))
 }
 

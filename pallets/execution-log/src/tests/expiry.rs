@@ -4,17 +4,17 @@ use super::*;
 #[test]
 fn open_jobs_expire_and_refund() {
 	ExtBuilder::default().build_and_execute(|| {
-		let submitted = submit(1, 5);
-		let assigned = submit(2, 5);
+		let submitted = submit(1, 7);
+		let assigned = submit(2, 7);
 		assign(assigned, &[0, 1]);
 		send_receipt(assigned, 0, HASH);
-		let attest_job = submit(1, 5);
+		let attest_job = submit(1, 7);
 		assign(attest_job, &[2]);
 		send_receipt(attest_job, 2, HASH);
 		assert_eq!(escrow_of(&alice()), 200 + 400 + 200);
-		run_to_block(5);
+		run_to_block(7);
 		assert_eq!(phase(submitted), JobPhase::Submitted);
-		run_to_block(6);
+		run_to_block(8);
 		assert_eq!(
 			el_events(),
 			vec![
@@ -27,39 +27,40 @@ fn open_jobs_expire_and_refund() {
 		assert_eq!(Balances::free_balance(alice()), INITIAL);
 		// Only the node that did not deliver is marked.
 		assert_eq!(outcomes(), vec![(node(1), Outcome::JobExpired)]);
-		assert!(ExpiryQueue::<Test>::get(6).is_empty());
-		assert_eq!(ExpiryCursor::<Test>::get(), Some(7));
+		assert!(ExpiryQueue::<Test>::get(8).is_empty());
+		assert_eq!(ExpiryCursor::<Test>::get(), Some(9));
 	});
 }
 
 #[test]
 fn expiry_is_bounded_per_block_and_waits_while_paused() {
 	ExtBuilder::default().build_and_execute(|| {
-		// Four jobs (a full slot) at block 4, four at block 5.
+		// Four jobs (a full slot) at block 8, four at block 9 (the shortest deadline, 7).
 		let mut first = vec![];
 		for _ in 0..4 {
-			first.push(submit(1, 3));
+			first.push(submit(1, 7));
 		}
 		run_to_block(2);
 		let mut second = vec![];
 		for _ in 0..4 {
-			second.push(submit(1, 3));
+			second.push(submit(1, 7));
 		}
 		set_paused(true);
-		run_to_block(8);
+		run_to_block(10);
 		assert!(first.iter().chain(&second).all(|j| phase(*j) == JobPhase::Submitted));
 		assert_eq!(escrow_of(&alice()), 1_600);
 		set_paused(false);
-		// Catch-up: two slots per block from the cursor (3, left there by the pause).
-		run_to_block(9);
+		// Catch-up: two slots per block from the cursor (3, left there by the pause): slots 3
+		// and 4 in block 11, 5 and 6 in block 12, 7 and 8 in block 13.
+		run_to_block(13);
 		assert!(first.iter().all(|j| phase(*j) == JobPhase::Expired));
 		assert!(second.iter().all(|j| phase(*j) == JobPhase::Submitted));
-		assert_eq!(ExpiryCursor::<Test>::get(), Some(5));
-		run_to_block(10);
+		assert_eq!(ExpiryCursor::<Test>::get(), Some(9));
+		run_to_block(14);
 		assert!(second.iter().all(|j| phase(*j) == JobPhase::Expired));
 		assert_eq!(el_events().len(), 4);
 		assert_eq!(escrow_of(&alice()), 0);
-		run_to_block(14);
+		run_to_block(16);
 		assert_eq!(ExpiryCursor::<Test>::get(), Some(15));
 	});
 }

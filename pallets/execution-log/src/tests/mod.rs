@@ -15,6 +15,7 @@ mod challenge;
 mod expiry;
 mod proptest;
 mod receipts;
+mod release;
 mod routing;
 mod submit;
 

@@ -7,6 +7,8 @@ use ::proptest::prelude::*;
 enum Op {
 	Submit { r: u8, deadline: u64 },
 	Assign { job: u64 },
+	Claim { job: u64, node: u32 },
+	Release { job: u64, node: u32, reason: u8 },
 	Receipt { job: u64, node: u32, good: bool },
 	Attest { job: u64, member: usize, valid: bool },
 	Advance { blocks: u64 },
@@ -14,8 +16,16 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
 	prop_oneof![
-		(1u8..=3, 1u64..=12).prop_map(|(r, deadline)| Op::Submit { r, deadline }),
+		// Mostly long enough (at least `RelayTimeout + ExecutionWindow` = 7), sometimes not.
+		(1u8..=3, prop_oneof![1 => 1u64..7, 4 => 7u64..=20])
+			.prop_map(|(r, deadline)| Op::Submit { r, deadline }),
 		(0u64..6).prop_map(|job| Op::Assign { job }),
+		(0u64..6, 0u32..4).prop_map(|(job, node)| Op::Claim { job, node }),
+		(0u64..6, 0u32..4, 0u8..4).prop_map(|(job, node, reason)| Op::Release {
+			job,
+			node,
+			reason
+		}),
 		(0u64..6, 0u32..3, any::<bool>()).prop_map(|(job, node, good)| Op::Receipt {
 			job,
 			node,
@@ -47,6 +57,18 @@ fn apply(op: &Op) {
 				let idx: Vec<u32> = (0..u32::from(j.redundancy)).collect();
 				let _ = ExecutionLog::assign(RuntimeOrigin::signed(relay()), job, nodes_vec(&idx));
 			}
+		}
+		Op::Claim { job, node: i } => {
+			let _ = ExecutionLog::claim(RuntimeOrigin::signed(node(i)), job);
+		}
+		Op::Release { job, node: i, reason } => {
+			let reason = [
+				ReleaseReason::Declined,
+				ReleaseReason::InputUnavailable,
+				ReleaseReason::DigestMismatch,
+				ReleaseReason::Unrunnable,
+			][usize::from(reason)];
+			let _ = ExecutionLog::release(RuntimeOrigin::signed(node(i)), job, reason);
 		}
 		Op::Receipt { job, node: i, good } => {
 			let r = receipt(job, HASH);

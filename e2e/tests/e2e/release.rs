@@ -1,0 +1,75 @@
+//! Finding 1 of the hardening issue on the README's devnet: a job whose input does not match
+//! its digest on chain cannot be run, and the execute daemon (`havn-exec`) gives it back with
+//! `ExecutionLog::release` instead of retrying it until it expires on the node (which recorded
+//! `JobExpired` against it); the relay does not route it back to that node.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use havn_client::{api, artifacts::ArtifactClient, keys, HavnClient, Static};
+use havn_e2e::{get_json, wait_for, workspace_root};
+use havn_primitives::{manifest::manifest_digest, ComputeClass, HAI};
+use serde_json::Value;
+use std::time::Duration;
+
+/// Submit, as `//User`, a job of `workflow` whose input in the store is not the input its
+/// digest names (the payer's mistake, or a store serving other bytes); the devnet's execute
+/// node (`//Ferdie`) releases it with `digest_mismatch`, and the relay leaves it unassigned.
+pub async fn a_job_whose_input_does_not_match_is_released(
+	client: &HavnClient,
+	http: &reqwest::Client,
+	rest: &str,
+	workflow: u64,
+) {
+	let user = keys::signer_from_suri("//User").unwrap();
+	let input = std::fs::read(workspace_root().join("workflows/inputs/embedding.json")).unwrap();
+	let input_cid = ArtifactClient::new(rest).upload(input, "application/json").await.unwrap();
+	let call = api::tx().execution_log().submit_job(
+		workflow,
+		manifest_digest(b"other bytes than the stored input"),
+		input_cid.as_bytes().to_vec(),
+		Static(ComputeClass::S),
+		100 * HAI,
+		1,
+		100,
+	);
+	let included = client.submit(&call, &user).await.unwrap();
+	let job_id = included
+		.events
+		.find_first::<api::execution_log::events::JobSubmitted>()
+		.unwrap()
+		.expect("JobSubmitted")
+		.job_id;
+	let released = |job: &Value| -> Option<Value> {
+		job["events"].as_array()?.iter().find(|e| e["name"] == "JobReleased").cloned()
+	};
+	let job = wait_for("the node's release", Duration::from_secs(120), || async {
+		let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.ok()?;
+		released(&job).map(|_| job)
+	})
+	.await
+	.unwrap();
+	let event = released(&job).unwrap();
+	let ferdie = keys::ss58(&keys::account_of(&keys::signer_from_suri("//Ferdie").unwrap()));
+	assert_eq!(event["data"]["node"].as_str(), Some(ferdie.as_str()), "{job}");
+	assert_eq!(event["data"]["reason"], "digest_mismatch", "{job}");
+
+	// Five blocks on, the relay (which routes every block) has not given it back to //Ferdie,
+	// the devnet's only execute node: the job waits for another node, or expires.
+	let at = client.best_number().await.unwrap();
+	wait_for("five blocks", Duration::from_secs(60), || async {
+		(client.best_number().await.ok()? >= at + 5).then_some(())
+	})
+	.await
+	.unwrap();
+	let view = client.job(job_id).await.unwrap().expect("job on chain");
+	assert!(
+		matches!(view.phase, havn_primitives::api::JobPhase::Submitted) && view.nodes.is_empty(),
+		"job {job_id} was routed again: {:?} {:?}",
+		view.phase,
+		view.nodes
+	);
+	let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.unwrap();
+	let assigned = job["events"].as_array().unwrap().iter().filter(|e| e["name"] == "JobAssigned");
+	assert_eq!(assigned.count(), 1, "{job}");
+}
