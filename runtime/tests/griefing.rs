@@ -11,13 +11,12 @@ mod common;
 
 use common::*;
 use frame_support::{assert_noop, assert_ok, dispatch::Pays, traits::Get};
-use havn_primitives::{api::JobPhase, ComputeClass, ReleaseReason, HAI};
+use havn_primitives::{api::JobPhase, ReleaseReason, HAI};
 use havn_runtime::{
 	configs::parameters::dynamic_params::execution, Balance, ExecutionLog, Reputation, Runtime,
 	RuntimeOrigin,
 };
 use pallet_execution_log::Error as ExecError;
-use sp_core::H256;
 use sp_runtime::{BoundedVec, Permill};
 
 /// Base fee of the workflow the tests run.
@@ -55,16 +54,7 @@ fn a_relay_cannot_hand_a_node_a_job_it_has_no_time_to_run() {
 		assert_eq!(ExecutionLog::min_deadline(), shortest);
 		for deadline in [1, shortest - 1] {
 			assert_noop!(
-				ExecutionLog::submit_job(
-					RuntimeOrigin::signed(actors.payer.clone()),
-					workflow,
-					H256::repeat_byte(0x11),
-					BoundedVec::truncate_from(b"ipfs://bafkinputs".to_vec()),
-					ComputeClass::S,
-					FEE,
-					1,
-					deadline,
-				),
+				try_submit_job(actors, workflow, FEE, 1, deadline),
 				ExecError::<Runtime>::DeadlineTooSoon
 			);
 		}
@@ -127,16 +117,7 @@ fn claimants_of_a_job_that_never_filled_keep_their_reputation() {
 	run_checked(|actors| {
 		let workflow = ready(actors);
 		let job = pallet_execution_log::NextJobId::<Runtime>::get();
-		assert_ok!(ExecutionLog::submit_job(
-			RuntimeOrigin::signed(actors.payer.clone()),
-			workflow,
-			H256::repeat_byte(0x11),
-			BoundedVec::truncate_from(b"ipfs://bafkinputs".to_vec()),
-			ComputeClass::S,
-			2 * FEE,
-			2,
-			40,
-		));
+		assert_ok!(try_submit_job(actors, workflow, 2 * FEE, 2, 40));
 		run_to_block(
 			frame_system::Pallet::<Runtime>::block_number() + execution::RelayTimeout::get(),
 		);

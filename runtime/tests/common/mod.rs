@@ -224,17 +224,29 @@ pub fn publish(
 /// planck, `deadline` blocks); returns its id.
 pub fn submit_job(actors: &Actors, workflow: WorkflowId, max_fee: Balance, deadline: u32) -> u64 {
 	let id = pallet_execution_log::NextJobId::<Runtime>::get();
-	frame_support::assert_ok!(havn_runtime::ExecutionLog::submit_job(
+	frame_support::assert_ok!(try_submit_job(actors, workflow, max_fee, 1, deadline));
+	id
+}
+
+/// The payer's `submit_job` of a class-S job of `workflow` on `redundancy` nodes (a fee of at
+/// most `max_fee` planck, `deadline` blocks), as dispatched: the test checks the outcome.
+pub fn try_submit_job(
+	actors: &Actors,
+	workflow: WorkflowId,
+	max_fee: Balance,
+	redundancy: u8,
+	deadline: u32,
+) -> sp_runtime::DispatchResult {
+	havn_runtime::ExecutionLog::submit_job(
 		RuntimeOrigin::signed(actors.payer.clone()),
 		workflow,
 		H256::repeat_byte(0x11),
 		BoundedVec::truncate_from(b"ipfs://bafkinputs".to_vec()),
 		ComputeClass::S,
 		max_fee,
-		1,
+		redundancy,
 		deadline,
-	));
-	id
+	)
 }
 
 /// Bond the node (class S at the floor, receipt key and capabilities registered), the five
