@@ -3,8 +3,9 @@
 //! At start, with `--bond-relay <HAI>`, the relay account bonds as `Role::Relay` if it holds no
 //! role yet (without it, routing waits until the index shows the account bonded as a relay).
 //! Then, after every indexed block (while the index is within
-//! [`MAX_ROUTING_LAG`] blocks of the finalized head), it takes the jobs still `Submitted` (not
-//! partly claimed, with more than the chain's `ExecutionWindow` blocks left), picks `redundancy` nodes for each with
+//! [`MAX_ROUTING_LAG`] blocks of the finalized head), it takes a page of the jobs still
+//! `Submitted` (not partly claimed, with more than the chain's `ExecutionWindow` blocks left;
+//! each round the next page, [`next_cursor`]), picks `redundancy` nodes for each with
 //! [`crate::routing::choose_with`] over the indexed nodes (their open jobs plus the
 //! assignments it made that are not indexed yet count as load), and submits
 //! `ExecutionLog::assign`. A job that gets no eligible nodes, or whose assignment fails, is
@@ -106,6 +107,23 @@ pub struct Relay {
 	waiting_for_bond: bool,
 	/// Open jobs already reported without eligible nodes (logged once each).
 	unroutable: HashSet<u64>,
+	/// Where the next round's page of open jobs starts: after this job id (`None`: from the
+	/// oldest). See [`next_cursor`].
+	cursor: Option<u64>,
+}
+
+/// The cursor after a round that read `page` (job ids, ascending) with room for `limit`: the
+/// page's last id when it was full (more open jobs may follow), else `None` (start over from
+/// the oldest). The relay thus walks every open job, `limit` at a time, so jobs it cannot route
+/// (no node serves their class, too few nodes for their redundancy) never hide the ones behind
+/// them (finding 2 of `docs/security.md`: a routable job behind 256 unroutable ones was never
+/// routed while the relay read only the oldest 32).
+pub fn next_cursor(page: &[u64], limit: u32) -> Option<u64> {
+	if page.len() < limit as usize {
+		None
+	} else {
+		page.last().copied()
+	}
 }
 
 impl Relay {
@@ -132,6 +150,7 @@ impl Relay {
 			in_flight: HashMap::new(),
 			waiting_for_bond: false,
 			unroutable: HashSet::new(),
+			cursor: None,
 		}
 	}
 
@@ -214,14 +233,20 @@ impl Relay {
 		// the one after): a job with less time is left to expire, never routed to a node that
 		// would be held to account for it.
 		let due_after = now.saturating_add(self.status.execution_window()).saturating_add(1);
-		let jobs = match self.db.open_jobs(due_after, self.config.batch).await {
+		let after = self.cursor;
+		let jobs = match self.db.open_jobs(due_after, after, self.config.batch).await {
 			Ok(jobs) => jobs,
 			Err(err) => return tracing::error!(error = %err, "routing: cannot read open jobs"),
 		};
-		// Assignments that the index now shows (or whose job left `Submitted`) are done.
-		let open: HashSet<u64> = jobs.iter().map(|j| j.id).collect();
-		self.in_flight.retain(|job, _| open.contains(job));
-		self.unroutable.retain(|job| open.contains(job));
+		let ids: Vec<u64> = jobs.iter().map(|j| j.id).collect();
+		self.cursor = next_cursor(&ids, self.config.batch);
+		// Assignments that the index now shows (or whose job left `Submitted`) are done: of the
+		// ids this page covers, those not in it.
+		let last = self.cursor;
+		let covered = |id: u64| after.is_none_or(|a| id > a) && last.is_none_or(|l| id <= l);
+		let open: HashSet<u64> = ids.iter().copied().collect();
+		self.in_flight.retain(|job, _| !covered(*job) || open.contains(job));
+		self.unroutable.retain(|job| !covered(*job) || open.contains(job));
 		self.cooldown.retain(|_, until| *until > now);
 		if jobs.iter().all(|j| self.in_flight.contains_key(&j.id)) {
 			return;

@@ -64,7 +64,7 @@ async fn a_released_job_is_routed_again_but_not_to_its_releasing_node() {
 	let ids = |jobs: &[havn_orchestrator::db::read::OpenJob]| {
 		jobs.iter().map(|j| j.id).collect::<Vec<_>>()
 	};
-	assert_eq!(ids(&db.open_jobs(3, 32).await.unwrap()), vec![1]);
+	assert_eq!(ids(&db.open_jobs(3, None, 32).await.unwrap()), vec![1]);
 	let release = block(
 		4,
 		vec![HavnEvent::ExecutionLog(JobEvent::JobReleased {
@@ -74,12 +74,12 @@ async fn a_released_job_is_routed_again_but_not_to_its_releasing_node() {
 		})],
 	);
 	db.apply_block(&release).await.unwrap();
-	let open = db.open_jobs(4, 32).await.unwrap();
+	let open = db.open_jobs(4, None, 32).await.unwrap();
 	assert_eq!(ids(&open), vec![0, 1]);
 	assert_eq!(open[0].released_by, vec![c.bob.clone()]);
 	assert!(open[1].released_by.is_empty());
 	// Head 4 plus a window of 20 blocks: job 1 (deadline 6) cannot be run in time.
-	assert_eq!(ids(&db.open_jobs(4 + 20, 32).await.unwrap()), vec![0]);
+	assert_eq!(ids(&db.open_jobs(4 + 20, None, 32).await.unwrap()), vec![0]);
 
 	let kept = crate::indexer_db::aggregates(&db).await;
 	db.rebuild_aggregates().await.unwrap();
@@ -87,4 +87,49 @@ async fn a_released_job_is_routed_again_but_not_to_its_releasing_node() {
 	let counts: HashMap<String, String> = kept.into_iter().collect();
 	assert_eq!(counts["count jobs:phase:submitted"], "2");
 	assert!(!counts.contains_key(&format!("count jobs:node:{}", c.bob)), "Bob left job 0");
+}
+
+/// The hardening issue's finding 2 (relay starvation): a routable job submitted behind more
+/// unroutable ones than the relay reads per round (here class-XL jobs, which no node serves)
+/// was never routed, since the relay read only the oldest page. The relay now walks the open
+/// jobs page by page (`next_cursor`), so the routable job is on the next round's page.
+#[tokio::test]
+async fn a_routable_job_behind_a_full_page_of_unroutable_ones_is_reached() {
+	use havn_orchestrator::{model::JobDetails, relay::next_cursor};
+	use havn_primitives::ComputeClass;
+	let (_dir, db) = sqlite().await;
+	let c = cast();
+	const PAGE: u32 = 32;
+	let job = |job_id: u64, compute_class| {
+		HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
+			job_id,
+			workflow_id: 0,
+			payer: c.alice.clone(),
+			fee: Planck(HAI),
+			compute_class,
+			deadline: 1_000,
+			details: JobDetails {
+				redundancy: 1,
+				input_digest: format!("0x{:064x}", job_id),
+				input_uri: "ipfs://input".into(),
+			},
+		})
+	};
+	let mut events: Vec<HavnEvent> =
+		(0..u64::from(PAGE)).map(|i| job(i, ComputeClass::XL)).collect();
+	events.push(job(u64::from(PAGE), ComputeClass::S));
+	db.apply_block(&block(1, events)).await.unwrap();
+
+	let first = db.open_jobs(2, None, PAGE).await.unwrap();
+	let ids: Vec<u64> = first.iter().map(|j| j.id).collect();
+	assert_eq!(ids, (0..u64::from(PAGE)).collect::<Vec<_>>(), "the oldest page: all XL");
+	let cursor = next_cursor(&ids, PAGE);
+	assert_eq!(cursor, Some(u64::from(PAGE) - 1));
+	let second = db.open_jobs(2, cursor, PAGE).await.unwrap();
+	assert_eq!(
+		second.iter().map(|j| (j.id, j.compute_class.as_str())).collect::<Vec<_>>(),
+		vec![(u64::from(PAGE), "S")]
+	);
+	// A short page: the next round starts over from the oldest.
+	assert_eq!(next_cursor(&[u64::from(PAGE)], PAGE), None);
 }

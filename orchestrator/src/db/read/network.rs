@@ -221,15 +221,23 @@ impl Db {
 
 	/// Jobs still `Submitted`, not partly claimed, whose deadline is after block `due_after`
 	/// (the relay passes the head plus the execution window: a job that a node would not have
-	/// time to run is not routed), oldest first (at most `limit`).
-	pub async fn open_jobs(&self, due_after: u32, limit: u32) -> Result<Vec<OpenJob>, DbError> {
+	/// time to run is not routed), in id order from the first after `after` (`None`: from the
+	/// oldest), at most `limit`: one page of the relay's rotation over the open jobs.
+	pub async fn open_jobs(
+		&self,
+		due_after: u32,
+		after: Option<u64>,
+		limit: u32,
+	) -> Result<Vec<OpenJob>, DbError> {
 		let mut conn = self.pool().acquire().await?;
 		let rows = sqlx::query(
 			"SELECT j.id, j.compute_class, j.redundancy, j.deadline FROM jobs j \
 			 WHERE j.phase = 'submitted' AND j.deadline > $1 AND j.redundancy IS NOT NULL AND \
-			 NOT EXISTS (SELECT 1 FROM job_nodes n WHERE n.job_id = j.id) ORDER BY j.id LIMIT $2",
+			 j.id > $2 AND NOT EXISTS (SELECT 1 FROM job_nodes n WHERE n.job_id = j.id) \
+			 ORDER BY j.id LIMIT $3",
 		)
 		.bind(i64::from(due_after))
+		.bind(after.map_or(Ok(-1), int)?)
 		.bind(i64::from(limit))
 		.fetch_all(&mut *conn)
 		.await?;
