@@ -14,4 +14,5 @@ mod live;
 mod pool;
 mod postgres;
 mod projections;
+mod rest_fuzz;
 mod routing;
