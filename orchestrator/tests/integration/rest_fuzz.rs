@@ -25,9 +25,14 @@ const GET_ROUTES: &[&str] = &[
 	"/openapi.json",
 ];
 
+/// `items` as owned strings.
+fn owned(items: &[&str]) -> Vec<String> {
+	items.iter().map(|i| i.to_string()).collect()
+}
+
 /// Malformed path parameters (already percent-encoded where a URI needs it).
 fn bad_params() -> Vec<String> {
-	let mut params: Vec<String> = [
+	let mut params = owned(&[
 		"-1",
 		"abc",
 		"18446744073709551616",
@@ -41,10 +46,7 @@ fn bad_params() -> Vec<String> {
 		"bafy",
 		"bafkrei!!",
 		"%20",
-	]
-	.iter()
-	.map(|p| p.to_string())
-	.collect();
+	]);
 	params.push("9".repeat(4_096));
 	params.push("a".repeat(4_096));
 	params
@@ -52,7 +54,7 @@ fn bad_params() -> Vec<String> {
 
 /// Malformed query strings, each thrown at every GET route.
 fn bad_queries() -> Vec<String> {
-	let mut queries: Vec<String> = [
+	let mut queries = owned(&[
 		"limit=-1",
 		"limit=abc",
 		"limit=1&limit=2",
@@ -70,10 +72,7 @@ fn bad_queries() -> Vec<String> {
 		"sort=%ff",
 		"x=%zz",
 		"=&&==&",
-	]
-	.iter()
-	.map(|q| q.to_string())
-	.collect();
+	]);
 	queries.push(format!("limit={}", "9".repeat(400)));
 	queries.push(format!("payer={}", "5".repeat(4_096)));
 	queries

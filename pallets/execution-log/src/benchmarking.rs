@@ -9,6 +9,29 @@ use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded, One};
 
+/// What the runtime provides so that the benchmarks can set up bonded nodes, validators, relays
+/// and a registered workflow (implemented by the runtime against the real pallets, and by the
+/// mock against its test doubles).
+pub trait BenchmarkHelper<AccountId, Signature> {
+	/// Register an invocable workflow of compute class `S` whose payees are known; return its id.
+	fn setup_workflow() -> WorkflowId;
+	/// Bond a fresh execution node (number `index`) for `class`, eligible, with a reputation level
+	/// above `Untrusted` and an sr25519 receipt key (e.g. from
+	/// `sp_io::crypto::sr25519_generate(KeyTypeId(*b"havn"), None)`); return its account.
+	fn setup_node(class: ComputeClass, index: u32) -> AccountId;
+	/// Sign `payload` with `node`'s registered receipt key (e.g. `sp_io::crypto::sr25519_sign`).
+	fn sign_receipt(node: &AccountId, payload: &[u8]) -> sr25519::Signature;
+	/// Make at least `n` active validators whose account keys can sign; return
+	/// `active_validators()`.
+	fn setup_validators(n: u32) -> Vec<AccountId>;
+	/// Sign `payload` with `validator`'s account key.
+	fn sign_attestation(validator: &AccountId, payload: &[u8]) -> Signature;
+	/// Bond a relay; return its account.
+	fn setup_relay() -> AccountId;
+	/// Bond an account for any role that is neither a node nor a validator (a challenger).
+	fn setup_challenger() -> AccountId;
+}
+
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	let amount = BalanceOf::<T>::max_value() / 1_000_000u32.into();

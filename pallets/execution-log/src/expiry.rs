@@ -2,6 +2,10 @@
 
 use super::*;
 
+/// How many deadline slots `on_initialize` processes at most per block (its own and, after a
+/// pause, one older slot), so expiry work stays bounded and still catches up.
+pub const MAX_EXPIRY_SLOTS_PER_BLOCK: u32 = 2;
+
 impl<T: Config> Pallet<T> {
 	/// Expire jobs whose deadline slot is due (see [`MAX_EXPIRY_SLOTS_PER_BLOCK`]); nothing
 	/// while paused. Returns the weight used.

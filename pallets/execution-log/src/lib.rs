@@ -127,7 +127,10 @@ mod views;
 pub mod weights;
 
 pub use attest::{Attested, Stage};
-pub use types::{Challenge, Job, MaxTimeline};
+#[cfg(feature = "runtime-benchmarks")]
+pub use benchmarking::BenchmarkHelper;
+pub use expiry::MAX_EXPIRY_SLOTS_PER_BLOCK;
+pub use types::{BalanceOf, BatchItemOf, Challenge, Job, JobOf, JobViewOf, MaxTimeline};
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
@@ -153,57 +156,6 @@ use sp_runtime::{
 	traits::{Convert, IdentifyAccount, Saturating, UniqueSaturatedInto, Verify, Zero},
 	FixedPointNumber, FixedU128, Perbill, Permill,
 };
-
-/// Balance of [`Config::Currency`], in HAI planck.
-pub type BalanceOf<T> =
-	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-
-/// The job record as stored.
-pub type JobOf<T> = Job<
-	<T as frame_system::Config>::AccountId,
-	BalanceOf<T>,
-	BlockNumberFor<T>,
-	<T as Config>::MaxRedundancy,
-	<T as Config>::MaxCommittee,
-	<T as Config>::MaxInputUriLen,
->;
-
-/// A job's view for the runtime API.
-pub type JobViewOf<T> =
-	JobView<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
-
-/// One item of a lead aggregator's batch: the validator, its attestation and its signature over
-/// [`Attestation::signing_payload`].
-pub type BatchItemOf<T> =
-	(<T as frame_system::Config>::AccountId, Attestation, <T as Config>::AttestationSignature);
-
-/// How many deadline slots `on_initialize` processes at most per block (its own and, after a
-/// pause, one older slot), so expiry work stays bounded and still catches up.
-pub const MAX_EXPIRY_SLOTS_PER_BLOCK: u32 = 2;
-
-/// What the runtime provides so that the benchmarks can set up bonded nodes, validators, relays
-/// and a registered workflow (implemented by the runtime against the real pallets, and by the
-/// mock against its test doubles).
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId, Signature> {
-	/// Register an invocable workflow of compute class `S` whose payees are known; return its id.
-	fn setup_workflow() -> WorkflowId;
-	/// Bond a fresh execution node (number `index`) for `class`, eligible, with a reputation level
-	/// above `Untrusted` and an sr25519 receipt key (e.g. from
-	/// `sp_io::crypto::sr25519_generate(KeyTypeId(*b"havn"), None)`); return its account.
-	fn setup_node(class: ComputeClass, index: u32) -> AccountId;
-	/// Sign `payload` with `node`'s registered receipt key (e.g. `sp_io::crypto::sr25519_sign`).
-	fn sign_receipt(node: &AccountId, payload: &[u8]) -> sr25519::Signature;
-	/// Make at least `n` active validators whose account keys can sign; return
-	/// `active_validators()`.
-	fn setup_validators(n: u32) -> Vec<AccountId>;
-	/// Sign `payload` with `validator`'s account key.
-	fn sign_attestation(validator: &AccountId, payload: &[u8]) -> Signature;
-	/// Bond a relay; return its account.
-	fn setup_relay() -> AccountId;
-	/// Bond an account for any role that is neither a node nor a validator (a challenger).
-	fn setup_challenger() -> AccountId;
-}
 
 // FRAME's pallet macros expand to `expect` calls (e.g. `PalletInfo::name().expect(..)`); the
 // pallet's own logic lives outside this module, under the workspace lints.
@@ -572,7 +524,7 @@ pub mod pallet {
 				job_id,
 				Job {
 					workflow_id,
-					payer: payer.clone(),
+					payer,
 					fee,
 					compute_class,
 					manifest_hash,
@@ -591,16 +543,7 @@ pub mod pallet {
 					finalized_at: None,
 					challenge: None,
 				},
-			)?;
-			Self::deposit_event(Event::JobSubmitted {
-				job_id,
-				workflow_id,
-				payer,
-				fee,
-				compute_class,
-				deadline: deadline_block,
-			});
-			Ok(())
+			)
 		}
 
 		/// Route a job to its nodes.

@@ -42,7 +42,8 @@ impl<T: Config> Pallet<T> {
 		T::RelayTimeout::get().saturating_add(T::ExecutionWindow::get())
 	}
 
-	/// Writes of `submit_job`: hold the fee, store the job, queue its expiry.
+	/// Writes of `submit_job`: hold the fee, store the job, queue its expiry; then
+	/// `JobSubmitted`.
 	pub(crate) fn do_submit_job(job_id: JobId, mut job: JobOf<T>) -> DispatchResult {
 		T::Currency::hold(&HoldReason::JobEscrow.into(), &job.payer, job.fee)?;
 		ExpiryQueue::<T>::try_mutate(job.deadline, |slot| slot.try_push(job_id))
@@ -50,6 +51,14 @@ impl<T: Config> Pallet<T> {
 		let next = job_id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
 		NextJobId::<T>::put(next);
 		Self::push_timeline(&mut job, JobPhase::Submitted);
+		Self::deposit_event(Event::JobSubmitted {
+			job_id,
+			workflow_id: job.workflow_id,
+			payer: job.payer.clone(),
+			fee: job.fee,
+			compute_class: job.compute_class,
+			deadline: job.deadline,
+		});
 		Jobs::<T>::insert(job_id, job);
 		Ok(())
 	}

@@ -9,6 +9,34 @@ use havn_primitives::{api::JobPhase, ComputeClass, Digest, Verdict, WorkflowId};
 use scale_info::TypeInfo;
 use sp_core::{ConstU32, H256};
 
+use crate::Config;
+use frame_support::traits::fungible;
+use frame_system::pallet_prelude::BlockNumberFor;
+use havn_primitives::{api::JobView, Attestation};
+
+/// Balance of [`Config::Currency`], in HAI planck.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// The job record as stored.
+pub type JobOf<T> = Job<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	BlockNumberFor<T>,
+	<T as Config>::MaxRedundancy,
+	<T as Config>::MaxCommittee,
+	<T as Config>::MaxInputUriLen,
+>;
+
+/// A job's view for the runtime API.
+pub type JobViewOf<T> =
+	JobView<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// One item of a lead aggregator's batch: the validator, its attestation and its signature over
+/// [`Attestation::signing_payload`].
+pub type BatchItemOf<T> =
+	(<T as frame_system::Config>::AccountId, Attestation, <T as Config>::AttestationSignature);
+
 /// Most phase changes a job can go through: `Submitted`, `Assigned`, `Attesting`, `Finalized`,
 /// `Challenged`, then `Finalized` or `Rejected` (six), with room to spare.
 pub type MaxTimeline = ConstU32<8>;
