@@ -45,7 +45,7 @@ pub use receipt::{
 	Attestation, AttestationPayload, Receipt, ReceiptPayload, ReleaseReason, Verdict,
 	ATTESTATION_DOMAIN, RECEIPT_DOMAIN,
 };
-pub use royalty::{FeeShares, RoyaltySplit};
+pub use royalty::{FeeShares, MinShares, RoyaltySplit, ShareBelowFloor};
 
 /// Balance of an account, in HAI planck.
 pub type Balance = u128;

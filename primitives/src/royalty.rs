@@ -83,6 +83,83 @@ impl RoyaltySplit {
 	}
 }
 
+/// Governance floors on a workflow's royalty split (the hardening issue's finding 2): the parts
+/// that pay for running, attesting and keeping the chain. A split whose node, validator or
+/// treasury part is below its floor cannot be published, and a workflow whose split fell below
+/// a raised floor cannot be run until its owner publishes terms that meet it.
+///
+/// Without them a workflow could give the node, the validators and the treasury 0%: a node and
+/// its own relay then farmed reputation with self-dealt jobs that cost them nothing, and
+/// validators re-executed them for free. The runtime keeps the live floors in
+/// `pallet-parameters` (`royalty::MinRoyaltyShares`); the default is [`MinShares::DEFAULT`].
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct MinShares {
+	/// Least [`RoyaltySplit::node`].
+	pub node: Permill,
+	/// Least [`RoyaltySplit::validators`].
+	pub validators: Permill,
+	/// Least [`RoyaltySplit::treasury`].
+	pub treasury: Permill,
+}
+
+/// The part of a [`RoyaltySplit`] below its [`MinShares`] floor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShareBelowFloor {
+	/// `node` is below `MinShares::node`.
+	Node,
+	/// `validators` is below `MinShares::validators`.
+	Validators,
+	/// `treasury` is below `MinShares::treasury`.
+	Treasury,
+}
+
+impl MinShares {
+	/// Node 10%, validators 2%, treasury 1%: the default split (25 / 5 / 5) clears them.
+	pub const DEFAULT: Self = Self {
+		node: Permill::from_parts(100_000),
+		validators: Permill::from_parts(20_000),
+		treasury: Permill::from_parts(10_000),
+	};
+
+	/// No floor at all (0 / 0 / 0).
+	pub const NONE: Self =
+		Self { node: Permill::zero(), validators: Permill::zero(), treasury: Permill::zero() };
+
+	/// Whether `split` meets every floor; the first part below its floor otherwise (node, then
+	/// validators, then treasury).
+	pub fn check(&self, split: &RoyaltySplit) -> Result<(), ShareBelowFloor> {
+		if split.node < self.node {
+			return Err(ShareBelowFloor::Node);
+		}
+		if split.validators < self.validators {
+			return Err(ShareBelowFloor::Validators);
+		}
+		if split.treasury < self.treasury {
+			return Err(ShareBelowFloor::Treasury);
+		}
+		Ok(())
+	}
+}
+
+impl Default for MinShares {
+	fn default() -> Self {
+		Self::DEFAULT
+	}
+}
+
 impl Default for RoyaltySplit {
 	fn default() -> Self {
 		Self::DEFAULT

@@ -122,10 +122,16 @@ pub struct WorkflowPayees<AccountId> {
 
 /// Read access to registered workflows (WorkflowRegistry).
 pub trait WorkflowInspect<AccountId, Balance> {
-	/// Terms for a new run of `id`. Errors if it does not exist, is deprecated or is flagged.
+	/// Terms for a new run of `id`. Errors if it does not exist, is deprecated or is flagged, or
+	/// if its base fee or royalty split is below the governance floors (WorkflowRegistry's
+	/// `MinBaseFee` and `MinShares`).
 	fn invocable(id: WorkflowId) -> Result<WorkflowTerms<Balance>, DispatchError>;
 	/// Payees for a settled run of `id` (available even if it was flagged after the job began).
 	fn payees(id: WorkflowId) -> Option<WorkflowPayees<AccountId>>;
+	/// How many dependencies `id` has (0 for an unknown workflow): the upstream payees of each
+	/// of its runs, which the weight of a deciding attestation charges for (the payout's
+	/// fan-out). One read of the workflow.
+	fn dependency_count(id: WorkflowId) -> u32;
 }
 
 /// One dependency of a workflow, as paid upstream royalties: which workflow it is, who owns it

@@ -19,7 +19,11 @@ use sp_runtime::TryRuntimeError;
 use crate::Runtime;
 
 /// Every migration of the next runtime upgrade, in order.
-pub type Migrations = (DropDowntimeSlash,);
+pub type Migrations = (DropDowntimeSlash, JobDeposits);
+
+/// ExecutionLog storage version 0 → 1: every stored job gains a `deposit` field, 0 for the jobs
+/// submitted before the upgrade (they held none). Weight: a read and a write per stored job.
+pub type JobDeposits = pallet_execution_log::migrations::v1::MigrateV0ToV1<Runtime>;
 
 /// StakeGuard storage version 0 → 1: removes the value of the retired `DowntimeSlash` parameter
 /// (`pallet-parameters` key `stake`, index 10: the share of a bond slashed for downtime, which no

@@ -217,7 +217,8 @@ fn lifecycle_pays_every_party_to_the_planck() {
 		let job = submit(&actors, wf.main, MAIN_FEE);
 		assert_eq!(job, 0);
 		assert_eq!(held(escrow(), &actors.payer), MAIN_FEE);
-		assert_eq!(free(&actors.payer), ENDOWMENT - MAIN_FEE);
+		assert_eq!(held(job_deposit_reason(), &actors.payer), job_deposit());
+		assert_eq!(free(&actors.payer), ENDOWMENT - MAIN_FEE - job_deposit());
 		// A maximum fee below the quote is refused.
 		assert_noop!(
 			ExecutionLog::submit_job(
@@ -326,7 +327,8 @@ fn lifecycle_pays_every_party_to_the_planck() {
 
 		// Step 6: the exact change of every party.
 		let d = deltas(&before);
-		assert_eq!(delta_of(&d, &actors.payer), -(MAIN_FEE as i128));
+		// The payer's storage deposit stays held until the job is pruned (step 8).
+		assert_eq!(delta_of(&d, &actors.payer), -((MAIN_FEE + job_deposit()) as i128));
 		assert_eq!(delta_of(&d, &actors.creator), creator_share as i128);
 		assert_eq!(delta_of(&d, &actors.upstream), upstream_share as i128);
 		assert_eq!(delta_of(&d, &actors.node), node_share as i128);
@@ -335,7 +337,11 @@ fn lifecycle_pays_every_party_to_the_planck() {
 		}
 		assert_eq!(delta_of(&d, &treasury()), treasury_share as i128);
 		assert_eq!(delta_of(&d, &actors.relay), 0);
-		assert_eq!(d.iter().map(|(_, x)| *x).sum::<i128>(), 0, "value moved, none created");
+		assert_eq!(
+			d.iter().map(|(_, x)| *x).sum::<i128>(),
+			-(job_deposit() as i128),
+			"value moved, none created (the deposit is held)"
+		);
 		assert_eq!(held(escrow(), &actors.payer), 0, "no escrow left after settlement");
 		assert_eq!(Balances::total_balance(&actors.payer), ENDOWMENT - MAIN_FEE);
 
@@ -496,7 +502,7 @@ fn uneven_fee_remainder_goes_to_the_treasury() {
 		assert_eq!(treasury_total - Permill::from_percent(5).mul_floor(ODD_FEE), 3);
 
 		let d = deltas(&before);
-		assert_eq!(delta_of(&d, &actors.payer), -(ODD_FEE as i128));
+		assert_eq!(delta_of(&d, &actors.payer), -((ODD_FEE + job_deposit()) as i128));
 		assert_eq!(delta_of(&d, &actors.creator), creator as i128);
 		assert_eq!(delta_of(&d, &actors.upstream), upstream as i128);
 		assert_eq!(delta_of(&d, &actors.node), node as i128);
@@ -504,7 +510,7 @@ fn uneven_fee_remainder_goes_to_the_treasury() {
 			assert_eq!(delta_of(&d, v), validator_each as i128);
 		}
 		assert_eq!(delta_of(&d, &treasury()), treasury_total as i128);
-		assert_eq!(d.iter().map(|(_, x)| *x).sum::<i128>(), 0);
+		assert_eq!(d.iter().map(|(_, x)| *x).sum::<i128>(), -(job_deposit() as i128));
 		assert_eq!(held(escrow(), &actors.payer), 0);
 		assert_eq!(
 			PayoutRouter::settlement(job).unwrap().shares,
@@ -812,7 +818,11 @@ fn emergency_pause_keeps_escrow_and_defers_expiry() {
 		);
 		assert_eq!(delta_of(&deltas(&before), &actors.payer), MAIN_FEE as i128, "refunded");
 		assert_eq!(held(escrow(), &actors.payer), 0);
-		assert_eq!(free(&actors.payer), ENDOWMENT - MAIN_FEE, "only job A was paid for");
+		assert_eq!(
+			free(&actors.payer),
+			ENDOWMENT - MAIN_FEE - 2 * job_deposit(),
+			"only job A was paid for (both deposits held until pruning)"
+		);
 		assert_eq!(reputation_outcomes(), vec![(actors.node.clone(), Outcome::JobExpired)]);
 
 		check_invariants(issuance);

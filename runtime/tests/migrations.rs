@@ -78,3 +78,59 @@ fn drop_downtime_slash_removes_the_stored_value_once_and_keeps_the_others() {
 		assert!(unhashed::exists(&key));
 	});
 }
+
+#[test]
+fn job_deposits_give_every_stored_job_a_zero_deposit() {
+	use havn_runtime::ExecutionLog;
+	use pallet_execution_log::{migrations::v1::JobV0, HoldReason, Jobs};
+	let actors = Actors::new();
+	new_test_ext(&actors).execute_with(|| {
+		// A chain before the upgrade: ExecutionLog at storage version 0, with a job stored
+		// without a deposit field (and none held).
+		bond_everyone(&actors);
+		let workflow = publish(&actors.creator, b"migrated", 10 * havn_runtime::HAI, vec![]);
+		let job_id = submit_job(&actors, workflow, u128::MAX, 40);
+		let job = Jobs::<Runtime>::get(job_id).unwrap();
+		<havn_runtime::Balances as frame_support::traits::fungible::MutateHold<_>>::release(
+			&HoldReason::JobDeposit.into(),
+			&actors.payer,
+			job.deposit,
+			frame_support::traits::tokens::Precision::Exact,
+		)
+		.unwrap();
+		let old = JobV0 {
+			workflow_id: job.workflow_id,
+			payer: job.payer.clone(),
+			fee: job.fee,
+			compute_class: job.compute_class,
+			manifest_hash: job.manifest_hash,
+			input_digest: job.input_digest,
+			input_uri: job.input_uri.clone(),
+			redundancy: job.redundancy,
+			deadline: job.deadline,
+			submitted_at: job.submitted_at,
+			phase: job.phase,
+			nodes: job.nodes.clone(),
+			receipts: job.receipts.clone(),
+			committee: job.committee.clone(),
+			sampled: job.sampled,
+			verdicts: job.verdicts.clone(),
+			timeline: job.timeline.clone(),
+			finalized_at: job.finalized_at,
+			challenge: job.challenge.clone(),
+		};
+		unhashed::put_raw(&Jobs::<Runtime>::hashed_key_for(job_id), &old.encode());
+		StorageVersion::new(0).put::<ExecutionLog>();
+		// The old record does not decode as today's job, which try-runtime's state check reports.
+		assert!(Jobs::<Runtime>::try_get(job_id).is_err());
+
+		Executive::try_runtime_upgrade(UpgradeCheckSelect::All).unwrap();
+		let migrated = Jobs::<Runtime>::get(job_id).unwrap();
+		assert_eq!(migrated.deposit, 0);
+		assert_eq!(
+			(migrated.fee, migrated.payer, migrated.deadline),
+			(job.fee, job.payer, job.deadline)
+		);
+		assert_eq!(ExecutionLog::on_chain_storage_version(), StorageVersion::new(1));
+	});
+}

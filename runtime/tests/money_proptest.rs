@@ -1,6 +1,6 @@
 //! Money-path property test on the real Havn runtime.
 //!
-//! Random sequences of the flywheel's calls (publish, bond, submit_job, assign, claim, release,
+//! Random sequences of the flywheel's calls (publish, bond, submit_job, assign, claim, release, prune,
 //! submit_receipt, attest, submit_attestations, challenge, heartbeat, unbond,
 //! withdraw_unbonded) and of block advances (which run every pallet's `on_initialize`, so
 //! expiry) are dispatched as `RuntimeCall`s against the runtime built from a
@@ -320,6 +320,11 @@ enum Action {
 		node: u8,
 		reason: u8,
 	},
+	/// `prune` of an ended job (or, sometimes, of any job id), by its payer or another account.
+	Prune {
+		job: JobSel,
+		who: u8,
+	},
 	Receipt {
 		job: JobSel,
 		slot: u8,
@@ -443,6 +448,7 @@ fn action() -> impl Strategy<Value = Action> {
 		2 => (job_sel(), any::<u8>()).prop_map(|(job, node)| Action::Claim { job, node }),
 		2 => (job_sel(), any::<u8>(), 0u8..4)
 			.prop_map(|(job, node, reason)| Action::Release { job, node, reason }),
+		3 => (job_sel(), any::<u8>()).prop_map(|(job, who)| Action::Prune { job, who }),
 		6 => (job_sel(), any::<u8>(), sig, prop::bool::weighted(0.9))
 			.prop_map(|(job, slot, sig, good)| Action::Receipt { job, slot, sig, good }),
 		8 => (job_sel(), any::<u8>(), prop::bool::weighted(0.05), digest)
@@ -505,6 +511,7 @@ struct Tally {
 	jobs_finalized: u64,
 	jobs_rejected: u64,
 	jobs_expired: u64,
+	jobs_pruned: u64,
 	ok_calls: u64,
 	failed_calls: u64,
 	errors: BTreeMap<String, u64>,
@@ -530,6 +537,8 @@ struct Sim {
 	finalized: u64,
 	rejected: u64,
 	expired: u64,
+	/// Jobs pruned (`JobPruned`).
+	pruned: u64,
 }
 
 fn class_of(i: u8) -> ComputeClass {
@@ -809,6 +818,20 @@ impl Sim {
 		][usize::from(reason) % 4];
 		let call =
 			RuntimeCall::ExecutionLog(pallet_execution_log::Call::release { job_id: id, reason });
+		self.dispatch(&who, call).map(drop)
+	}
+
+	/// `prune` of job `id` by its payer (or, for odd `who`, by a node candidate).
+	fn prune(&mut self, id: u64, who: u8) -> Result<(), TestCaseError> {
+		let payer = Jobs::<Runtime>::get(id).map(|j| j.payer);
+		let who = match payer {
+			Some(p) if who.is_multiple_of(2) => p,
+			_ => {
+				let all: Vec<AccountId> = node_candidates().into_iter().map(|(a, _)| a).collect();
+				all[usize::from(who) % all.len()].clone()
+			}
+		};
+		let call = RuntimeCall::ExecutionLog(pallet_execution_log::Call::prune { job_id: id });
 		self.dispatch(&who, call).map(drop)
 	}
 
@@ -1107,6 +1130,13 @@ impl Sim {
 					None => self.step(job, fallback(job))?,
 				}
 			}
+			Action::Prune { job, who } => {
+				let ended = [JobPhase::Finalized, JobPhase::Rejected, JobPhase::Expired];
+				match self.pick_job(job, &ended) {
+					Some(id) => self.prune(id, who)?,
+					None => self.step(job, fallback(job))?,
+				}
+			}
 			Action::Receipt { job, slot, sig, good } => {
 				match self.pick_job(job, &[JobPhase::Assigned]) {
 					Some(id) => self.receipt(id, slot, sig, good)?,
@@ -1236,6 +1266,10 @@ impl Sim {
 						E::JobChallenged { .. } => {
 							self.seen.insert("challenged");
 						}
+						E::JobPruned { .. } => {
+							self.pruned += 1;
+							self.seen.insert("pruned");
+						}
 						E::ChallengeUpheld { .. } => {
 							self.seen.insert("upheld");
 						}
@@ -1312,7 +1346,8 @@ impl Sim {
 			let paid = self.fee_paid.get(&id).copied().unwrap_or(0);
 			prop_assert_eq!(paid, if should_be_paid { job.fee } else { 0 }, "payouts of {}", id);
 		}
-		prop_assert_eq!(jobs, NextJobId::<Runtime>::get());
+		// Every job submitted is stored, or was pruned (its record gone, its payment kept).
+		prop_assert_eq!(jobs + self.pruned, NextJobId::<Runtime>::get());
 		prop_assert_eq!(Settled::<Runtime>::iter().count(), self.settled_events.len());
 
 		// 3. Every escrow, challenge bond and stake hold belongs to an account the owning
@@ -1323,6 +1358,8 @@ impl Sim {
 			for hold in pallet_balances::Holds::<Runtime>::get(who) {
 				let known = match hold.id {
 					RuntimeHoldReason::ExecutionLog(ElHold::JobEscrow) => payers.contains(who),
+					// No deposit outlives its job: it is released when the job is pruned.
+					RuntimeHoldReason::ExecutionLog(ElHold::JobDeposit) => payers.contains(who),
 					RuntimeHoldReason::ExecutionLog(ElHold::ChallengeBond) => {
 						challengers.contains(who)
 					}
@@ -1416,6 +1453,7 @@ fn run_case(c: &Case, tally: &RefCell<Tally>) -> Result<(), TestCaseError> {
 			finalized: 0,
 			rejected: 0,
 			expired: 0,
+			pruned: 0,
 		};
 		sim.check()?;
 		setup(&mut sim)?;
@@ -1435,6 +1473,7 @@ fn run_case(c: &Case, tally: &RefCell<Tally>) -> Result<(), TestCaseError> {
 		t.jobs_finalized += sim.finalized;
 		t.jobs_rejected += sim.rejected;
 		t.jobs_expired += sim.expired;
+		t.jobs_pruned += sim.pruned;
 		for (c, n) in sim.counts {
 			*t.counts.entry(c).or_default() += n;
 		}
@@ -1501,8 +1540,8 @@ fn run_shard(shard: u32) {
 		t.withdrawn
 	);
 	println!(
-		"  jobs: {} finalized, {} rejected, {} expired",
-		t.jobs_finalized, t.jobs_rejected, t.jobs_expired
+		"  jobs: {} finalized, {} rejected, {} expired, {} pruned",
+		t.jobs_finalized, t.jobs_rejected, t.jobs_expired, t.jobs_pruned
 	);
 	for (c, n) in &t.counts {
 		println!("  {c}: {n}");

@@ -48,6 +48,11 @@ fn max_batch() -> u32 {
 	<Runtime as pallet_execution_log::Config>::MaxBatch::get()
 }
 
+/// Most dependencies of a workflow: the largest upstream fan-out of a payout.
+fn max_upstream() -> u32 {
+	<Runtime as pallet_execution_log::Config>::MaxUpstream::get()
+}
+
 /// The block's capacity for normal extrinsics.
 fn normal_capacity() -> Weight {
 	let weights = RuntimeBlockWeights::get();
@@ -109,7 +114,8 @@ fn report() -> Report {
 	let committee = <Runtime as pallet_execution_log::Config>::CommitteeSize::get();
 	let b = max_batch();
 	let receipt = ExecWeights::submit_receipt(1, VALIDATORS);
-	let finalize = ExecWeights::finalize(1, q);
+	// A workflow without dependencies (the payout's upstream fan-out is `d`, here 0).
+	let finalize = ExecWeights::finalize(1, q, 0);
 	// One lead batch of `MaxBatch` items carries `MaxBatch / quorum` jobs' attestations.
 	let per_item = share(ExecWeights::submit_attestations(b), u64::from(b));
 	let attestations = per_item.saturating_mul(u64::from(q)).saturating_add(finalize);
@@ -128,7 +134,7 @@ fn report() -> Report {
 	let unbatched = ExecWeights::submit_job()
 		.saturating_add(ExecWeights::assign(1))
 		.saturating_add(receipt)
-		.saturating_add(ExecWeights::attest(1, committee).saturating_mul(u64::from(q)))
+		.saturating_add(ExecWeights::attest(1, committee, 0).saturating_mul(u64::from(q)))
 		.saturating_add(base().saturating_mul(3 + u64::from(q)));
 	let transfer_call = transfer_call().get_dispatch_info().call_weight;
 	assert_eq!(transfer_call, BalanceWeights::transfer_keep_alive());
@@ -138,10 +144,14 @@ fn report() -> Report {
 		("assign(1 node)".into(), ExecWeights::assign(1)),
 		(format!("submit_receipt(1 node, {VALIDATORS} validators)"), receipt),
 		(format!("submit_attestations({b}) per item"), per_item),
-		(format!("finalize(1 node, {q} verdicts)"), finalize),
+		(format!("finalize(1 node, {q} verdicts, no dependencies)"), finalize),
+		(
+			format!("finalize(1 node, {q} verdicts, {} dependencies)", max_upstream()),
+			ExecWeights::finalize(1, q, max_upstream()),
+		),
 		(
 			format!("attest(1 node, committee of {committee}), deciding"),
-			ExecWeights::attest(1, committee),
+			ExecWeights::attest(1, committee, 0),
 		),
 		(format!("force_batch({CALLS_PER_BATCH}) + base, per call"), batch_overhead),
 		(

@@ -16,6 +16,9 @@ pub struct Attested {
 	pub verdicts: u32,
 	/// Whether this attestation reached a quorum and decided the job.
 	pub decided: bool,
+	/// Dependencies of the job's workflow when it decided the job (the upstream payees of the
+	/// payout), else 0.
+	pub upstream: u32,
 }
 
 /// Which committee is deciding a job.
@@ -46,22 +49,33 @@ impl<T: Config> Pallet<T> {
 			(Stage::Adjudication, Some(c)) => (c.committee.len(), c.verdicts.len()),
 			_ => (job.committee.len(), job.verdicts.len()),
 		};
+		let workflow_id = job.workflow_id;
 		let sizes = Attested {
 			redundancy: u32::from(job.redundancy),
 			committee: committee as u32,
 			verdicts: verdicts as u32,
 			decided: false,
+			upstream: 0,
 		};
 		let decided = Self::resolve(job_id, job, stage)?;
-		Ok(Attested { decided, ..sizes })
+		let upstream = if decided {
+			T::Workflows::dependency_count(workflow_id).min(T::MaxUpstream::get())
+		} else {
+			0
+		};
+		Ok(Attested { decided, upstream, ..sizes })
 	}
 
 	/// Pre-dispatch weight of `submit_attestations` with `b` items: each item may decide a job
-	/// of maximal size.
+	/// of maximal size, whose workflow has `MaxUpstream` dependencies to pay.
 	pub fn submit_attestations_weight(b: u32) -> Weight {
 		T::WeightInfo::submit_attestations(b).saturating_add(
-			T::WeightInfo::finalize(T::MaxRedundancy::get(), T::MaxCommittee::get())
-				.saturating_mul(u64::from(b)),
+			T::WeightInfo::finalize(
+				T::MaxRedundancy::get(),
+				T::MaxCommittee::get(),
+				T::MaxUpstream::get(),
+			)
+			.saturating_mul(u64::from(b)),
 		)
 	}
 

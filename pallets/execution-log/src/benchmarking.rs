@@ -15,6 +15,9 @@ use sp_runtime::traits::{Bounded, One};
 pub trait BenchmarkHelper<AccountId, Signature> {
 	/// Register an invocable workflow of compute class `S` whose payees are known; return its id.
 	fn setup_workflow() -> WorkflowId;
+	/// Like [`Self::setup_workflow`], with `d` registered dependencies (each owned by its own
+	/// account), so that its payout pays `d` upstream creators.
+	fn setup_workflow_with_upstream(d: u32) -> WorkflowId;
 	/// Bond a fresh execution node (number `index`) for `class`, eligible, with a reputation level
 	/// above `Untrusted` and an sr25519 receipt key (e.g. from
 	/// `sp_io::crypto::sr25519_generate(KeyTypeId(*b"havn"), None)`); return its account.
@@ -49,7 +52,16 @@ fn uri<T: Config>() -> BoundedVec<u8, T::MaxInputUriLen> {
 
 /// Submit a job of redundancy `r` with the given deadline (blocks from now).
 fn submit<T: Config>(payer: &T::AccountId, r: u32, deadline: u32) -> JobId {
-	let workflow = T::BenchmarkHelper::setup_workflow();
+	submit_of::<T>(T::BenchmarkHelper::setup_workflow(), payer, r, deadline)
+}
+
+/// Submit a job of `workflow`, redundancy `r`, with the given deadline (blocks from now).
+fn submit_of<T: Config>(
+	workflow: WorkflowId,
+	payer: &T::AccountId,
+	r: u32,
+	deadline: u32,
+) -> JobId {
 	let id = NextJobId::<T>::get();
 	ExecutionLog::<T>::submit_job(
 		RawOrigin::Signed(payer.clone()).into(),
@@ -70,7 +82,16 @@ fn nodes<T: Config>(r: u32) -> Vec<T::AccountId> {
 }
 
 fn assigned<T: Config>(payer: &T::AccountId, r: u32) -> (JobId, Vec<T::AccountId>) {
-	let job_id = submit::<T>(payer, r, T::MaxDeadline::get().unique_saturated_into());
+	assigned_of::<T>(T::BenchmarkHelper::setup_workflow(), payer, r)
+}
+
+/// A job of `workflow` with redundancy `r`, assigned to fresh nodes by a relay.
+fn assigned_of<T: Config>(
+	workflow: WorkflowId,
+	payer: &T::AccountId,
+	r: u32,
+) -> (JobId, Vec<T::AccountId>) {
+	let job_id = submit_of::<T>(workflow, payer, r, T::MaxDeadline::get().unique_saturated_into());
 	let nodes = nodes::<T>(r);
 	let relay = T::BenchmarkHelper::setup_relay();
 	ExecutionLog::<T>::assign(
@@ -112,8 +133,13 @@ fn send_receipt<T: Config>(job_id: JobId, node: &T::AccountId) {
 /// A job in `Attesting` with `r` nodes, drawn from at least `v` validators (and never fewer than
 /// the quorum, so that the job can be decided).
 fn attesting<T: Config>(payer: &T::AccountId, r: u32, v: u32) -> JobId {
+	attesting_of::<T>(T::BenchmarkHelper::setup_workflow(), payer, r, v)
+}
+
+/// A job of `workflow` with redundancy `r`, every receipt in, `v` validators: `Attesting`.
+fn attesting_of<T: Config>(workflow: WorkflowId, payer: &T::AccountId, r: u32, v: u32) -> JobId {
 	T::BenchmarkHelper::setup_validators(v.max(T::QuorumSize::get()));
-	let (job_id, nodes) = assigned::<T>(payer, r);
+	let (job_id, nodes) = assigned_of::<T>(workflow, payer, r);
 	for node in nodes.iter() {
 		send_receipt::<T>(job_id, node);
 	}
@@ -222,10 +248,17 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job_id).unwrap().phase, JobPhase::Attesting);
 	}
 
+	/// The attestation that reaches the quorum and finalizes a job with `r` nodes and `c`
+	/// committee members, whose workflow has `d` dependencies (the payout's upstream fan-out).
 	#[benchmark]
-	fn attest(r: Linear<1, { T::MaxRedundancy::get() }>, c: Linear<1, { T::MaxCommittee::get() }>) {
+	fn attest(
+		r: Linear<1, { T::MaxRedundancy::get() }>,
+		c: Linear<1, { T::MaxCommittee::get() }>,
+		d: Linear<0, { T::MaxUpstream::get() }>,
+	) {
 		let payer = funded::<T>("payer", 0);
-		let job_id = attesting::<T>(&payer, r, c);
+		let workflow = T::BenchmarkHelper::setup_workflow_with_upstream(d);
+		let job_id = attesting_of::<T>(workflow, &payer, r, c);
 		let last = near_quorum::<T>(job_id);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last), valid(job_id));
@@ -261,16 +294,19 @@ mod benchmarks {
 		assert_eq!((job.phase, job.verdicts.len()), (JobPhase::Attesting, 1));
 	}
 
-	/// Deciding a job with `r` nodes and `v` valid verdicts: the payout, the reputation of the
-	/// nodes and the validators, the job's write and events. Added to `attest`'s batch items
+	/// Deciding a job with `r` nodes and `v` valid verdicts, whose workflow has `d`
+	/// dependencies: the payout (its upstream fan-out included), the reputation of the nodes
+	/// and the validators, the job's write and events. Added to `attest`'s batch items
 	/// (`submit_attestations`) for each item that reaches a quorum.
 	#[benchmark]
 	fn finalize(
 		r: Linear<1, { T::MaxRedundancy::get() }>,
 		v: Linear<1, { T::MaxCommittee::get() }>,
+		d: Linear<0, { T::MaxUpstream::get() }>,
 	) {
 		let payer = funded::<T>("payer", 0);
-		let job_id = attesting::<T>(&payer, r, v);
+		let workflow = T::BenchmarkHelper::setup_workflow_with_upstream(d);
+		let job_id = attesting_of::<T>(workflow, &payer, r, v);
 		let mut job = Jobs::<T>::get(job_id).unwrap();
 		let voters: Vec<T::AccountId> =
 			T::Stake::active_validators().into_iter().filter(|a| !job.is_node(a)).collect();
@@ -301,10 +337,12 @@ mod benchmarks {
 
 	#[benchmark]
 	fn on_initialize_expiry(j: Linear<0, { T::MaxJobsPerBlock::get() }>) {
-		let payer = funded::<T>("payer", 0);
 		let now = frame_system::Pallet::<T>::block_number();
 		let mut ids = Vec::new();
-		for _ in 0..j {
+		for i in 0..j {
+			// A payer per job (a payer may fill only its share of a slot): the most
+			// `PayerSlotUse` entries for the hook to clear.
+			let payer = funded::<T>("payer", i);
 			let (job_id, _) = assigned::<T>(&payer, T::MaxRedundancy::get());
 			ids.push(job_id);
 		}
@@ -317,6 +355,24 @@ mod benchmarks {
 		for id in ids {
 			assert_eq!(Jobs::<T>::get(id).unwrap().phase, JobPhase::Expired);
 		}
+	}
+
+	/// Pruning a job finalized with `MaxRedundancy` receipts once its challenge window is over:
+	/// the most receipts to remove.
+	#[benchmark]
+	fn prune() {
+		let payer = funded::<T>("payer", 0);
+		let v = T::CommitteeSize::get().min(T::MaxCommittee::get()).max(1);
+		let job_id = attesting::<T>(&payer, T::MaxRedundancy::get(), v);
+		let last = near_quorum::<T>(job_id);
+		ExecutionLog::<T>::attest(RawOrigin::Signed(last).into(), valid(job_id)).unwrap();
+		let finalized_at = Jobs::<T>::get(job_id).unwrap().finalized_at.unwrap();
+		frame_system::Pallet::<T>::set_block_number(
+			finalized_at.saturating_add(T::ChallengeWindow::get()).saturating_add(One::one()),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(payer), job_id);
+		assert!(Jobs::<T>::get(job_id).is_none());
 	}
 
 	impl_benchmark_test_suite!(ExecutionLog, crate::mock::new_test_ext(), crate::mock::Test);

@@ -20,6 +20,8 @@ impl<T: Config> Pallet<T> {
 		while cursor <= now && slots < MAX_EXPIRY_SLOTS_PER_BLOCK {
 			let due = ExpiryQueue::<T>::take(cursor);
 			let count = due.len() as u32;
+			// At most one entry per job in the slot: every payer's count goes with the slot.
+			let _ = PayerSlotUse::<T>::clear_prefix(cursor, count, None);
 			for job_id in due {
 				Self::expire(job_id);
 			}

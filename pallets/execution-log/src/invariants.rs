@@ -18,14 +18,21 @@ impl<T: Config> Pallet<T> {
 	/// 7. A `Submitted` job has fewer nodes than its redundancy (claims, or what releases left);
 	///    a job that was routed and not released (`Assigned` and after, but `Expired`) has
 	///    exactly its redundancy.
+	/// 8. For every payer, the balance held under `JobDeposit` equals the sum of the deposits of
+	///    its stored jobs: a pruned job holds nothing.
+	/// 9. No payer has more than `MaxJobsPerPayerPerBlock` jobs counted in a deadline slot, and
+	///    a slot's counts sum to at most its `ExpiryQueue` length.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::InspectHold;
 		let next = NextJobId::<T>::get();
 		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut bonds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (job_id, job) in Jobs::<T>::iter() {
 			ensure!(job_id < next, "NextJobId is not above every job id");
+			let deposit = deposits.entry(job.payer.clone()).or_default();
+			*deposit = deposit.saturating_add(job.deposit);
 			let held = escrow.entry(job.payer.clone()).or_default();
 			if job.is_open() {
 				*held = held.saturating_add(job.fee);
@@ -68,6 +75,24 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &payer) == expected,
 				"escrow held differs from the open jobs' fees"
+			);
+		}
+		for (payer, expected) in deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::JobDeposit.into(), &payer) == expected,
+				"deposit held differs from the stored jobs' deposits"
+			);
+		}
+		let mut slot_counts: BTreeMap<BlockNumberFor<T>, u32> = BTreeMap::new();
+		for (slot, _payer, used) in PayerSlotUse::<T>::iter() {
+			ensure!(used <= T::MaxJobsPerPayerPerBlock::get(), "a payer over its slot share");
+			let total = slot_counts.entry(slot).or_default();
+			*total = total.saturating_add(used);
+		}
+		for (slot, total) in slot_counts {
+			ensure!(
+				total as usize <= ExpiryQueue::<T>::decode_len(slot).unwrap_or(0),
+				"payers' slot counts exceed the slot's jobs"
 			);
 		}
 		for (challenger, expected) in bonds {

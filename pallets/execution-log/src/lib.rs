@@ -1,105 +1,10 @@
 //! # ExecutionLog pallet
 //!
 //! The heart of Havn: job escrow, routing, signed receipts, attestation committees and quorum,
-//! sampled re-execution, expiry and challenges.
+//! sampled re-execution, expiry, challenges and pruning. The overview, terminology, calls and
+//! code layout follow (from this crate's README.md).
 //!
-//! ## Overview
-//!
-//! A payer submits a job for a registered workflow. The fee (`base_fee × class multiplier ×
-//! redundancy`, in HAI planck) is held on the payer under [`HoldReason::JobEscrow`]. A bonded
-//! relay assigns the job to `redundancy` eligible execution nodes; if no relay does so within
-//! [`Config::RelayTimeout`] blocks, eligible nodes may `claim` it themselves. Both need
-//! [`Config::ExecutionWindow`] blocks left before the deadline, and a node that cannot run a job
-//! gives it back with `release`, without penalty. Every node runs the
-//! job and submits a [`Receipt`] signed with the sr25519 receipt key it registered in StakeGuard,
-//! over [`Receipt::signing_payload`] with this chain's genesis hash. When every receipt is in, an
-//! attestation committee is drawn from the active validators and the job may be sampled for
-//! re-execution. Committee members attest (directly or through the lead aggregator's batch);
-//! [`Config::QuorumSize`] matching verdicts decide: a valid quorum pays the fee out through
-//! [`Config::Payout`], an invalid quorum refunds the payer and slashes the nodes. A job still open
-//! at its deadline expires and is refunded. For [`Config::ChallengeWindow`] blocks after
-//! finalization any bonded account may challenge the result, bonding
-//! [`Config::ChallengeBond`]; a fresh adjudication committee decides.
-//!
-//! ## Terminology
-//!
-//! - **Job**: one paid run of a workflow, identified by a sequential [`JobId`].
-//! - **Redundancy**: how many nodes run the same job (1 to [`Config::MaxRedundancy`]).
-//! - **Reference hash**: the `runtime_hash` that most receipts agree on (earliest receipt wins a
-//!   tie). Receipts must agree: when they do not, the job is always sampled, validators must
-//!   re-execute, and on a valid quorum only the nodes whose receipt matches the reference hash are
-//!   paid; the others are slashed [`Config::FraudSlash`] as if their job had been rejected.
-//! - **Committee**: up to [`Config::CommitteeSize`] active validators, never one of the job's
-//!   nodes (a node never attests its own job). Drawn as a window of consecutive validators (in
-//!   ascending account order, wrapping) starting at `blake2_256(parent_hash ++ job_id ++
-//!   b"committee")` as a little-endian `u32`, modulo the number of candidates.
-//! - **Quorum**: `QuorumSize` matching verdicts decide a job, whatever the committee size. A
-//!   committee smaller than `QuorumSize` (too few active validators) can never decide: the job
-//!   waits for its deadline and is refunded, so a thin validator set cannot finalize jobs on its
-//!   own. Devnets lower `QuorumSize` through `pallet-parameters` instead.
-//! - **Sampling** (documented, unpredictable): a job is sampled for re-execution when
-//!   `blake2_256(parent_hash ++ job_id ++ last receipt signature ++ b"sample")`, read as a
-//!   little-endian `u32`, falls below `effective_rate × 2^32`, where `effective_rate =
-//!   ReexecutionRate × (2 − s)` clamped to 100% and `s` is the lowest reputation score among the
-//!   job's nodes: lower reputation is sampled more, up to twice the base rate. The rule is public,
-//!   but a node cannot predict the outcome: it signs its receipt before the block that includes it
-//!   exists, so it cannot know that block's parent hash. On a sampled job a `Valid` verdict must
-//!   carry the reference hash as its re-execution digest.
-//! - **Lead aggregator**: `active_validators()[(now / EpochLength) mod n]`; it may submit other
-//!   validators' signed attestations in one batch.
-//! - **Challenge**: any account holding a StakeGuard role, except the job's own nodes, may
-//!   challenge a finalized job within the window. The adjudication committee excludes the job's
-//!   nodes, its original committee and the challenger, and must have at least `QuorumSize`
-//!   members; adjudicators always re-execute. An upheld challenge slashes the nodes
-//!   ([`Config::FraudSlash`]) and the original validators who said `Valid`
-//!   ([`Config::CollusionSlash`]), returns the bond and marks the job `Rejected`; the payment
-//!   already made is **not** clawed back. A rejected challenge sends the bond to
-//!   [`Config::TreasuryAccount`] and the job returns to `Finalized`. An adjudication that never
-//!   reaches quorum keeps the bond held.
-//! - **Accountability** (finding 1 of `docs/security.md`): a node is held to account
-//!   (`Outcome::JobExpired` in Reputation) only for a job that got its full set of nodes and
-//!   left it at least `ExecutionWindow` blocks, and that it neither released nor delivered. A
-//!   job's deadline must cover `RelayTimeout + ExecutionWindow`; nodes that claimed part of a
-//!   job that never filled, and nodes that released a job, are not penalised at its expiry.
-//! - **Pause**: while [`Config::Paused`] says so, no job can be submitted and no job expires;
-//!   expiry resumes where it left off (at most two deadline slots per block, so it catches up).
-//!
-//! ## Calls
-//!
-//! | index | call | who |
-//! |---|---|---|
-//! | 0 | [`Pallet::submit_job`] | any payer |
-//! | 1 | [`Pallet::assign`] | a bonded relay |
-//! | 2 | [`Pallet::claim`] | an eligible node, after the relay timeout |
-//! | 3 | [`Pallet::submit_receipt`] | an assigned node |
-//! | 4 | [`Pallet::attest`] | a committee member |
-//! | 5 | [`Pallet::submit_attestations`] | the lead aggregator |
-//! | 6 | [`Pallet::challenge`] | a bonded account |
-//! | 7 | [`Pallet::release`] | an assigned or claiming node, before its receipt |
-//!
-//! ## Code layout
-//!
-//! This file holds the pallet itself (config, storage, events, errors, hooks, calls). Each call
-//! is a check (`ensure_can_*`) then a write (`do_*`), implemented by concern: `submit` (escrow),
-//! `route` (assign, claim, eligibility), `receipts` (receipts, committee draw, sample), `attest`
-//! (verdicts and the lead's batch), `challenge`, `outcomes` (quorum, payout, refunds, slashes),
-//! `expiry` and `views` (runtime API reads); `invariants` holds `do_try_state`. The pure
-//! drawing and sampling rules are in [`committee`]; the reference hash and the admissibility of
-//! an attestation are shared with the off-chain services through [`havn_primitives::rules`].
-//!
-//! ## Example
-//!
-//! ```ignore
-//! // Payer: run workflow 7 on one M-class node, pay at most 10 HAI, within 100 blocks.
-//! ExecutionLog::submit_job(payer, 7, input_digest, uri, ComputeClass::M, 10 * HAI, 1, 100)?;
-//! // Relay: route job 0 to `node`.
-//! ExecutionLog::assign(relay, 0, vec![node].try_into()?)?;
-//! // Node: sign and submit the receipt.
-//! let sig = receipt_pair.sign(&receipt.signing_payload(genesis_hash));
-//! ExecutionLog::submit_receipt(node, 0, receipt, sig)?;
-//! // Committee members attest; the quorum-reaching verdict finalizes and pays the job.
-//! ExecutionLog::attest(validator, Attestation { job_id: 0, verdict: Verdict::Valid, reexecution_digest: None })?;
-//! ```
+#![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -114,9 +19,11 @@ pub mod committee;
 mod expiry;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod outcomes;
+mod prune;
 mod receipts;
 mod route;
 mod submit;
@@ -165,7 +72,7 @@ pub mod pallet {
 	use super::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -269,6 +176,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxJobsPerBlock: Get<u32>;
 
+		/// Most dependencies of a workflow (WorkflowRegistry's `MaxDependencies`): the most
+		/// upstream payees a job's payout pays, which deciding attestations reserve weight for
+		/// and are charged by the actual count.
+		#[pallet::constant]
+		type MaxUpstream: Get<u32>;
+
 		/// Most attestations in one lead-aggregator batch.
 		#[pallet::constant]
 		type MaxBatch: Get<u32>;
@@ -276,6 +189,17 @@ pub mod pallet {
 		/// Longest deadline, in blocks from submission.
 		#[pallet::constant]
 		type MaxDeadline: Get<BlockNumberFor<Self>>;
+
+		/// Storage deposit of a job, in planck: held on the payer under
+		/// [`HoldReason::JobDeposit`] from `submit_job` until the job is pruned (`prune`, which
+		/// anyone may call once the job has ended), then returned to the payer.
+		#[pallet::constant]
+		type JobDeposit: Get<BalanceOf<Self>>;
+
+		/// Most jobs one payer may have due in one block (of the `MaxJobsPerBlock` a deadline
+		/// slot takes), so that no payer can fill a slot for the others.
+		#[pallet::constant]
+		type MaxJobsPerPayerPerBlock: Get<u32>;
 
 		/// Weights of the calls and of the expiry hook.
 		type WeightInfo: WeightInfo;
@@ -294,6 +218,9 @@ pub mod pallet {
 		/// A challenger's bond, held until the challenge is decided.
 		#[codec(index = 1)]
 		ChallengeBond,
+		/// A job's storage deposit, held on the payer until the job is pruned.
+		#[codec(index = 2)]
+		JobDeposit,
 	}
 
 	/// The id the next job gets.
@@ -323,6 +250,19 @@ pub mod pallet {
 		Twox64Concat,
 		BlockNumberFor<T>,
 		BoundedVec<JobId, T::MaxJobsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// How many jobs each payer has due in each deadline slot (`ExpiryQueue`'s block), at most
+	/// `MaxJobsPerPayerPerBlock`; a slot's entries are removed when the expiry hook processes it.
+	#[pallet::storage]
+	pub type PayerSlotUse<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		Blake2_128Concat,
+		T::AccountId,
+		u32,
 		ValueQuery,
 	>;
 
@@ -388,6 +328,9 @@ pub mod pallet {
 		/// a job that had its full set of nodes is `Submitted` again (a relay may route it, or
 		/// nodes claim the free seat).
 		JobReleased { job_id: JobId, node: T::AccountId, reason: ReleaseReason },
+		/// An ended job's record and receipts were removed; its storage deposit (planck) went
+		/// back to the payer.
+		JobPruned { job_id: JobId, payer: T::AccountId, deposit: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -462,6 +405,12 @@ pub mod pallet {
 		/// Fewer than `ExecutionWindow` blocks are left before the job's deadline: too late to
 		/// assign or claim it.
 		TooLateToRun,
+		/// The payer already has `MaxJobsPerPayerPerBlock` jobs due in the deadline's block;
+		/// choose another deadline.
+		PayerSlotFull,
+		/// The job has not ended: it is open, challenged, or finalized less than
+		/// `ChallengeWindow` blocks ago (it may still be challenged).
+		JobNotEnded,
 	}
 
 	#[pallet::hooks]
@@ -495,11 +444,14 @@ pub mod pallet {
 		/// ## Events
 		/// `JobSubmitted`.
 		///
+		/// The payer's `JobDeposit` is held too (under `HoldReason::JobDeposit`) until the job
+		/// is pruned.
+		///
 		/// ## Errors
-		/// `ChainPaused`; the registry's error if the workflow is not invocable; `ClassTooSmall`,
-		/// `BadRedundancy`, `BadDeadline`, `DeadlineTooSoon`, `FeeOverflow`, `FeeAboveMax`,
-		/// `DeadlineSlotFull`,
-		/// `JobIdOverflow`; a balance error if the fee cannot be held.
+		/// `ChainPaused`; the registry's error if the workflow is not invocable (or its terms
+		/// are below the governance floors); `ClassTooSmall`, `BadRedundancy`, `BadDeadline`,
+		/// `DeadlineTooSoon`, `FeeOverflow`, `FeeAboveMax`, `DeadlineSlotFull`, `PayerSlotFull`,
+		/// `JobIdOverflow`; a balance error if the fee or the deposit cannot be held.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::submit_job())]
 		pub fn submit_job(
@@ -514,6 +466,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let payer = ensure_signed(origin)?;
 			let (job_id, fee, deadline_block, manifest_hash) = Self::ensure_can_submit_job(
+				&payer,
 				workflow_id,
 				compute_class,
 				max_fee,
@@ -542,6 +495,7 @@ pub mod pallet {
 					timeline: BoundedVec::new(),
 					finalized_at: None,
 					challenge: None,
+					deposit: T::JobDeposit::get(),
 				},
 			)
 		}
@@ -629,9 +583,7 @@ pub mod pallet {
 		/// `UnknownJob`, `BadPhase` (the job is not `Submitted` or `Assigned`),
 		/// `NotAssignedNode`, `ReceiptAlreadySubmitted`.
 		#[pallet::call_index(7)]
-		// Bounded by `claim`'s benchmarked weight: `release` reads and writes the job record
-		// only, a subset of `claim`'s work (which also reads StakeGuard and Reputation).
-		#[pallet::weight(T::WeightInfo::claim(T::MaxRedundancy::get()))]
+		#[pallet::weight(T::WeightInfo::release(T::MaxRedundancy::get()))]
 		pub fn release(
 			origin: OriginFor<T>,
 			job_id: JobId,
@@ -719,17 +671,21 @@ pub mod pallet {
 		/// `ReexecutionDigestMissing`, `ReexecutionMismatch`; PayoutRouter's error if the payout
 		/// fails.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::attest(T::MaxRedundancy::get(), T::MaxCommittee::get()))]
+		#[pallet::weight(T::WeightInfo::attest(
+			T::MaxRedundancy::get(),
+			T::MaxCommittee::get(),
+			T::MaxUpstream::get()
+		))]
 		pub fn attest(
 			origin: OriginFor<T>,
 			attestation: Attestation,
 		) -> DispatchResultWithPostInfo {
 			let validator = ensure_signed(origin)?;
 			let done = Self::attest_as(validator, attestation)?;
-			// Charged for the job's actual redundancy and committee; the worst case was reserved
-			// before dispatch.
+			// Charged for the job's actual redundancy, committee and (when it decided the job)
+			// its workflow's dependencies; the worst case was reserved before dispatch.
 			let (r, c) = (done.redundancy.max(1), done.committee.clamp(1, T::MaxCommittee::get()));
-			Ok(Some(T::WeightInfo::attest(r, c)).into())
+			Ok(Some(T::WeightInfo::attest(r, c, done.upstream)).into())
 		}
 
 		/// Submit other validators' signed attestations in one batch.
@@ -765,6 +721,7 @@ pub mod pallet {
 				w.saturating_add(T::WeightInfo::finalize(
 					d.redundancy.max(1),
 					d.verdicts.clamp(1, T::MaxCommittee::get()),
+					d.upstream,
 				))
 			});
 			Ok(Some(actual).into())
@@ -795,6 +752,32 @@ pub mod pallet {
 			Self::do_challenge(job_id, job, challenger.clone(), committee.clone())?;
 			Self::deposit_event(Event::JobChallenged { job_id, challenger, committee });
 			Ok(())
+		}
+
+		/// Remove an ended job's record and receipts and return its storage deposit.
+		///
+		/// ## Dispatch Origin
+		/// Signed by anyone (the payer, a relay, an indexer). Free (`Pays::No`) when it
+		/// succeeds: a job is pruned once, and only after it ended.
+		///
+		/// ## Details
+		/// The job must be `Rejected` or `Expired`, or `Finalized` more than `ChallengeWindow`
+		/// blocks ago. Its `Jobs` entry and its `Receipts` go; the deposit held on the payer
+		/// under `HoldReason::JobDeposit` (the `JobDeposit` of its submission, in planck) is
+		/// released to the payer. Its events, and PayoutRouter's record that it was paid, stay.
+		///
+		/// ## Events
+		/// `JobPruned`.
+		///
+		/// ## Errors
+		/// `UnknownJob` (never submitted, or pruned already), `JobNotEnded`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::prune())]
+		pub fn prune(origin: OriginFor<T>, job_id: JobId) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let job = Self::ensure_can_prune(job_id)?;
+			Self::do_prune(job_id, job)?;
+			Ok(Pays::No.into())
 		}
 	}
 }

@@ -138,6 +138,8 @@ thread_local! {
 	pub static SLASHES: RefCell<Vec<(AccountId, SlashReason, Perbill)>> = RefCell::new(Vec::new());
 	pub static DISTRIBUTE_CALLS: RefCell<Vec<JobId>> = RefCell::new(Vec::new());
 	pub static PAUSED: RefCell<bool> = const { RefCell::new(false) };
+	/// Dependencies per workflow, as `WorkflowInspect::dependency_count` reports them.
+	pub static UPSTREAM: RefCell<BTreeMap<WorkflowId, u32>> = RefCell::new(BTreeMap::new());
 	/// Accounts also reported as active validators whatever their role (to test that a node
 	/// never sits on its own committee).
 	pub static EXTRA_VALIDATORS: RefCell<Vec<AccountId>> = RefCell::new(Vec::new());
@@ -170,6 +172,10 @@ pub fn slashes() -> Vec<(AccountId, SlashReason, Perbill)> {
 pub fn distribute_calls() -> Vec<JobId> {
 	DISTRIBUTE_CALLS.with(|d| d.borrow().clone())
 }
+/// Say that workflow `id` has `n` dependencies (its payout pays `n` upstream creators).
+pub fn set_upstream(id: WorkflowId, n: u32) {
+	UPSTREAM.with(|u| u.borrow_mut().insert(id, n));
+}
 /// Register a workflow.
 pub fn set_workflow(id: WorkflowId, class: ComputeClass, base_fee: Balance, invocable: bool) {
 	WORKFLOWS.with(|w| {
@@ -195,6 +201,9 @@ impl WorkflowInspect<AccountId, Balance> for MockWorkflows {
 			Some((_, false)) => Err(DispatchError::Other("WorkflowNotInvocable")),
 			None => Err(DispatchError::Other("UnknownWorkflow")),
 		}
+	}
+	fn dependency_count(id: WorkflowId) -> u32 {
+		UPSTREAM.with(|u| u.borrow().get(&id).copied().unwrap_or(0))
 	}
 	fn payees(id: WorkflowId) -> Option<WorkflowPayees<AccountId>> {
 		WORKFLOWS.with(|w| w.borrow().contains_key(&id)).then(|| WorkflowPayees {
@@ -340,6 +349,10 @@ parameter_types! {
 	pub const MaxJobsPerBlock: u32 = 4;
 	pub const MaxBatch: u32 = 16;
 	pub const MaxDeadline: u64 = 100;
+	/// A payer's share of a deadline slot: the whole slot by default (the older tests fill
+	/// slots from one payer); the slot-share test sets 2.
+	pub storage MaxJobsPerPayerPerBlock: u32 = 4;
+	pub const JobDeposit: Balance = 7;
 	pub TreasuryAccount: AccountId = treasury();
 }
 
@@ -369,7 +382,10 @@ impl pallet_execution_log::Config for Test {
 	type MaxInputUriLen = MaxInputUriLen;
 	type MaxJobsPerBlock = MaxJobsPerBlock;
 	type MaxBatch = MaxBatch;
+	type MaxUpstream = frame_support::traits::ConstU32<16>;
 	type MaxDeadline = MaxDeadline;
+	type JobDeposit = JobDeposit;
+	type MaxJobsPerPayerPerBlock = MaxJobsPerPayerPerBlock;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -383,6 +399,10 @@ impl BenchmarkHelper<AccountId, MultiSignature> for MockBenchmarkHelper {
 	fn setup_workflow() -> WorkflowId {
 		set_workflow(100, ComputeClass::S, BASE_FEE, true);
 		100
+	}
+	fn setup_workflow_with_upstream(_d: u32) -> WorkflowId {
+		// The mock's payout is a sink: dependencies change nothing here.
+		Self::setup_workflow()
 	}
 	fn setup_node(class: ComputeClass, index: u32) -> AccountId {
 		let who = node(1_000 + index);
@@ -461,6 +481,7 @@ impl ExtBuilder {
 		OUTCOMES.with(|o| o.borrow_mut().clear());
 		SLASHES.with(|s| s.borrow_mut().clear());
 		DISTRIBUTE_CALLS.with(|d| d.borrow_mut().clear());
+		UPSTREAM.with(|u| u.borrow_mut().clear());
 		set_paused(false);
 		EXTRA_VALIDATORS.with(|e| e.borrow_mut().clear());
 		ReexecutionRate::set(self.reexecution);

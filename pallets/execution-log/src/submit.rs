@@ -1,5 +1,5 @@
-//! `submit_job`: the checks (fee quote, deadline slot, job id) and the writes (escrow hold,
-//! job record, expiry slot) of a new job.
+//! `submit_job`: the checks (fee quote, deadline slot and the payer's share of it, job id) and
+//! the writes (escrow and deposit holds, job record, expiry slot) of a new job.
 
 use super::*;
 
@@ -7,6 +7,7 @@ impl<T: Config> Pallet<T> {
 	/// Checks of `submit_job`; returns the new job's id, its fee, its deadline block and the
 	/// workflow's current manifest digest (pinned on the job).
 	pub(crate) fn ensure_can_submit_job(
+		payer: &T::AccountId,
 		workflow_id: WorkflowId,
 		class: ComputeClass,
 		max_fee: BalanceOf<T>,
@@ -30,6 +31,10 @@ impl<T: Config> Pallet<T> {
 				< T::MaxJobsPerBlock::get(),
 			Error::<T>::DeadlineSlotFull
 		);
+		ensure!(
+			PayerSlotUse::<T>::get(deadline_block, payer) < T::MaxJobsPerPayerPerBlock::get(),
+			Error::<T>::PayerSlotFull
+		);
 		let job_id = NextJobId::<T>::get();
 		job_id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
 		Ok((job_id, quote.total, deadline_block, terms.manifest_hash))
@@ -42,12 +47,17 @@ impl<T: Config> Pallet<T> {
 		T::RelayTimeout::get().saturating_add(T::ExecutionWindow::get())
 	}
 
-	/// Writes of `submit_job`: hold the fee, store the job, queue its expiry; then
-	/// `JobSubmitted`.
+	/// Writes of `submit_job`: hold the fee and the storage deposit, store the job, queue its
+	/// expiry and count it against the payer's share of the slot; then `JobSubmitted`.
 	pub(crate) fn do_submit_job(job_id: JobId, mut job: JobOf<T>) -> DispatchResult {
 		T::Currency::hold(&HoldReason::JobEscrow.into(), &job.payer, job.fee)?;
+		T::Currency::hold(&HoldReason::JobDeposit.into(), &job.payer, job.deposit)?;
 		ExpiryQueue::<T>::try_mutate(job.deadline, |slot| slot.try_push(job_id))
 			.map_err(|_| Error::<T>::DeadlineSlotFull)?;
+		PayerSlotUse::<T>::try_mutate(job.deadline, &job.payer, |used| {
+			*used = used.checked_add(1).ok_or(Error::<T>::PayerSlotFull)?;
+			Ok::<_, Error<T>>(())
+		})?;
 		let next = job_id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
 		NextJobId::<T>::put(next);
 		Self::push_timeline(&mut job, JobPhase::Submitted);

@@ -137,6 +137,9 @@ pub struct Job<
 	pub finalized_at: Option<BlockNumber>,
 	/// The dispute, if one was opened.
 	pub challenge: Option<Challenge<AccountId, Balance, MaxCommittee>>,
+	/// The storage deposit held on the payer (under `HoldReason::JobDeposit`) until the job is
+	/// pruned, in planck; 0 for jobs submitted before storage version 1.
+	pub deposit: Balance,
 }
 
 impl<AccountId, Balance, BlockNumber, R: Get<u32>, C: Get<u32>, U: Get<u32>>

@@ -178,6 +178,10 @@ impl WorkflowInspect<AccountId, Balance> for MockWorkflows {
 			.ok_or(DispatchError::Other("unknown workflow"))
 	}
 
+	fn dependency_count(id: WorkflowId) -> u32 {
+		WORKFLOWS.with(|w| w.borrow().get(&id).map_or(0, |wf| wf.deps.len() as u32))
+	}
+
 	fn payees(id: WorkflowId) -> Option<WorkflowPayees<AccountId>> {
 		WORKFLOWS.with(|w| {
 			w.borrow().get(&id).map(|wf| WorkflowPayees {

@@ -52,6 +52,11 @@ fn commit<T: Config>(who: &T::AccountId, manifest_hash: Digest) -> Result<(), Be
 	Ok(())
 }
 
+/// A base fee the governance floor admits: `MinBaseFee`, or 1,000 planck without a floor.
+fn base_fee<T: Config>() -> BalanceOf<T> {
+	T::MinBaseFee::get().max(1_000u32.into())
+}
+
 /// Publish a workflow by `who` with digest `digest(seed)` and a `len`-byte URI; returns its id.
 fn publish_one<T: Config>(
 	who: &T::AccountId,
@@ -66,7 +71,7 @@ fn publish_one<T: Config>(
 		digest(seed),
 		uri::<T>(len),
 		ComputeClass::M,
-		1_000u32.into(),
+		base_fee::<T>(),
 		None,
 		BoundedVec::new(),
 		None,
@@ -134,7 +139,7 @@ mod benchmarks {
 			digest(2),
 			uri::<T>(u),
 			ComputeClass::XL,
-			1_000u32.into(),
+			base_fee::<T>(),
 			None,
 			deps,
 			Some(parent),

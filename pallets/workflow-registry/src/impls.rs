@@ -51,11 +51,16 @@ impl<T: Config> WorkflowInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		let workflow = Workflows::<T>::get(id).ok_or(Error::<T>::UnknownWorkflow)?;
 		ensure!(!workflow.is_flagged(), Error::<T>::WorkflowFlagged);
 		ensure!(!workflow.is_deprecated(), Error::<T>::WorkflowDeprecated);
+		Self::ensure_meets_floors(workflow.base_fee, &workflow.royalty)?;
 		Ok(WorkflowTerms {
 			manifest_hash: workflow.manifest_hash,
 			compute_class: workflow.compute_class,
 			base_fee: workflow.base_fee,
 		})
+	}
+
+	fn dependency_count(id: WorkflowId) -> u32 {
+		Workflows::<T>::get(id).map_or(0, |w| w.dependencies.len() as u32)
 	}
 
 	fn payees(id: WorkflowId) -> Option<WorkflowPayees<T::AccountId>> {

@@ -112,7 +112,7 @@ pub use weights::WeightInfo;
 
 use frame_support::{pallet_prelude::*, traits::fungible};
 use frame_system::pallet_prelude::*;
-use havn_primitives::{ComputeClass, Digest, RoyaltySplit, WorkflowId, WorkflowKind};
+use havn_primitives::{ComputeClass, Digest, MinShares, RoyaltySplit, WorkflowId, WorkflowKind};
 use sp_runtime::Permill;
 
 // Named in the crate docs above.
@@ -186,6 +186,15 @@ pub mod pallet {
 		/// Royalty split of workflows published without one (governance default 45/20/25/5/5;
 		/// a `pallet-parameters` entry in the runtime).
 		type DefaultRoyalty: Get<RoyaltySplit>;
+
+		/// Least `base_fee` a workflow may charge per run, in planck (governance; a
+		/// `pallet-parameters` entry in the runtime). Checked at `publish` and whenever a job is
+		/// submitted, so a raised floor applies to workflows published before it.
+		type MinBaseFee: Get<BalanceOf<Self>>;
+
+		/// Floors on the node, validator and treasury parts of a workflow's royalty split
+		/// (governance; a `pallet-parameters` entry in the runtime). Checked like `MinBaseFee`.
+		type MinShares: Get<MinShares>;
 
 		/// Origin that may flag and unflag workflows (governance: council or root).
 		type FlagOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -401,6 +410,15 @@ pub mod pallet {
 		/// A declared derivative pays its parent less than [`Config::MinParentShare`] of each
 		/// run's fee.
 		ParentShareTooLow,
+		/// The base fee is below [`Config::MinBaseFee`] (at `publish`; at `submit_job` for a
+		/// workflow published before the floor was raised).
+		BaseFeeBelowMinimum,
+		/// The royalty split gives the node(s) less than the [`Config::MinShares`] floor.
+		NodeShareBelowMinimum,
+		/// The royalty split gives the validators less than the [`Config::MinShares`] floor.
+		ValidatorShareBelowMinimum,
+		/// The royalty split gives the treasury less than the [`Config::MinShares`] floor.
+		TreasuryShareBelowMinimum,
 	}
 
 	#[pallet::hooks]

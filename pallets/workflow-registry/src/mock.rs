@@ -67,6 +67,10 @@ parameter_types! {
 	/// The governance default royalty; tests may change it.
 	pub storage DefaultRoyalty: RoyaltySplit = RoyaltySplit::DEFAULT;
 	/// A derivative pays its parent at least 10% of each run (the runtime's value).
+	/// Governance floors: none by default, so older tests keep their zero-fee terms; the floor
+	/// tests set the runtime's values.
+	pub storage MinBaseFee: u128 = 0;
+	pub storage MinShares: havn_primitives::MinShares = havn_primitives::MinShares::NONE;
 	pub const MinParentShare: sp_runtime::Permill = sp_runtime::Permill::from_percent(10);
 	/// Blocks a commitment must age: 0 by default, so that the tests' helpers commit and publish
 	/// in one block; the commit-reveal tests set the runtime's 2.
@@ -79,6 +83,8 @@ impl pallet_workflow_registry::Config for Test {
 	type DepositBase = ConstU128<DEPOSIT_BASE>;
 	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
 	type DefaultRoyalty = DefaultRoyalty;
+	type MinBaseFee = MinBaseFee;
+	type MinShares = MinShares;
 	type FlagOrigin = EnsureRoot<AccountId>;
 	type MaxUriLen = ConstU32<64>;
 	type MaxDependencies = ConstU32<4>;

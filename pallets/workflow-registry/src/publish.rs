@@ -6,7 +6,9 @@ use crate::{
 };
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
-use havn_primitives::{ComputeClass, Digest, RoyaltySplit, WorkflowId, WorkflowKind};
+use havn_primitives::{
+	ComputeClass, Digest, RoyaltySplit, ShareBelowFloor, WorkflowId, WorkflowKind,
+};
 use sp_runtime::{traits::Saturating, ArithmeticError, Permill};
 
 impl<T: Config> Pallet<T> {
@@ -26,6 +28,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!manifest_uri.is_empty(), Error::<T>::ManifestUriEmpty);
 		let royalty = royalty.unwrap_or_else(T::DefaultRoyalty::get);
 		ensure!(royalty.is_valid(), Error::<T>::RoyaltyNotHundredPercent);
+		Self::ensure_meets_floors(base_fee, &royalty)?;
 		Self::ensure_valid_dependencies(&dependencies)?;
 
 		let depth = match parent {
@@ -73,6 +76,23 @@ impl<T: Config> Pallet<T> {
 			created_at: frame_system::Pallet::<T>::block_number(),
 		};
 		Ok((id, workflow, pending))
+	}
+
+	/// The governance floors on a workflow's terms (finding 2 of `docs/security.md`): `base_fee`
+	/// at least [`Config::MinBaseFee`] and the node, validator and treasury parts of `royalty` at
+	/// least their [`Config::MinShares`]. Errors: `BaseFeeBelowMinimum`,
+	/// `NodeShareBelowMinimum`, `ValidatorShareBelowMinimum`, `TreasuryShareBelowMinimum`.
+	pub(crate) fn ensure_meets_floors(
+		base_fee: BalanceOf<T>,
+		royalty: &RoyaltySplit,
+	) -> DispatchResult {
+		ensure!(base_fee >= T::MinBaseFee::get(), Error::<T>::BaseFeeBelowMinimum);
+		T::MinShares::get().check(royalty).map_err(|part| match part {
+			ShareBelowFloor::Node => Error::<T>::NodeShareBelowMinimum,
+			ShareBelowFloor::Validators => Error::<T>::ValidatorShareBelowMinimum,
+			ShareBelowFloor::Treasury => Error::<T>::TreasuryShareBelowMinimum,
+		})?;
+		Ok(())
 	}
 
 	/// A declared derivative pays its parent: the parent is one of its dependencies (so it is

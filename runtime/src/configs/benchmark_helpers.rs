@@ -71,6 +71,10 @@ impl pallet_execution_log::BenchmarkHelper<AccountId, MultiSignature> for Helper
 		publish(&owner, vec![])
 	}
 
+	fn setup_workflow_with_upstream(d: u32) -> u64 {
+		<Self as pallet_payout_router::BenchmarkHelper<_, _>>::workflow_with_upstream(d)
+	}
+
 	fn setup_node(class: ComputeClass, _index: u32) -> AccountId {
 		let (who, key) = funded_key_account();
 		let floor = match class {

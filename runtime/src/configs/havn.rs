@@ -26,6 +26,8 @@ impl pallet_workflow_registry::Config for Runtime {
 	type DepositBase = registry::WorkflowDepositBase;
 	type DepositPerByte = registry::WorkflowDepositPerByte;
 	type DefaultRoyalty = royalty::DefaultRoyalty;
+	type MinBaseFee = registry::MinBaseFee;
+	type MinShares = royalty::MinRoyaltyShares;
 	type FlagOrigin = RootOrCouncil;
 	/// Manifest URIs up to 256 bytes.
 	type MaxUriLen = ConstU32<256>;
@@ -111,7 +113,10 @@ impl pallet_execution_log::Config for Runtime {
 	type MaxInputUriLen = ConstU32<256>;
 	type MaxJobsPerBlock = ConstU32<256>;
 	type MaxBatch = ConstU32<64>;
+	type MaxUpstream = <Runtime as pallet_workflow_registry::Config>::MaxDependencies;
 	type MaxDeadline = MaxJobDeadline;
+	type JobDeposit = execution::JobDeposit;
+	type MaxJobsPerPayerPerBlock = ConstU32<16>;
 	type WeightInfo = pallet_execution_log::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::Helper;

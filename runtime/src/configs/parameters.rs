@@ -5,7 +5,9 @@
 //! | group | key | default | unit |
 //! |---|---|---|---|
 //! | royalty | `DefaultRoyalty` | 45 / 20 / 25 / 5 / 5 | creator / upstream / node / validators / treasury |
+//! | royalty | `MinRoyaltyShares` | 10% / 2% / 1% | least node / validators / treasury part of a split |
 //! | registry | `WorkflowDepositBase`, `WorkflowDepositPerByte` | 1 HAI, 0.01 HAI | planck |
+//! | registry | `MinBaseFee` | 0.001 HAI | planck; least base fee of a workflow |
 //! | stake | `FloorS` / `FloorM` / `FloorL` / `FloorXL` | 2,000 / 5,000 / 9,000 / 18,000 HAI | planck |
 //! | stake | `ValidatorFloor`, `RelayFloor` | 10,000 HAI, 1,000 HAI | planck |
 //! | stake | `UnbondingPeriod` | 7 days | blocks |
@@ -16,11 +18,12 @@
 //! | execution | `RelayTimeout`, `LeadEpoch`, `ChallengeWindow` | 10, 100, 100 | blocks |
 //! | execution | `ExecutionWindow` | 20 (1 min; the shortest deadline is 30 blocks) | blocks |
 //! | execution | `ChallengeBond` | 100 HAI | planck |
+//! | execution | `JobDeposit` | 0.01 HAI | planck; held per job until it is pruned |
 //! | execution | `MultiplierS` / `M` / `L` / `XL` | 1x / 2x / 4x / 8x | fee multiplier |
 //! | faucet | `FaucetDrip`, `FaucetPeriod` | 100 HAI, 1 day | planck, blocks |
 
 use frame_support::dynamic_params::{dynamic_pallet_params, dynamic_params};
-use havn_primitives::RoyaltySplit;
+use havn_primitives::{MinShares, RoyaltySplit};
 use sp_runtime::{FixedU128, Perbill, Permill};
 
 use super::super::{Balance, BlockNumber, Runtime, DAYS, HAI, MILLI_HAI};
@@ -36,6 +39,9 @@ pub mod dynamic_params {
 		/// Split used when a workflow is published without one: 45/20/25/5/5.
 		#[codec(index = 0)]
 		pub static DefaultRoyalty: RoyaltySplit = RoyaltySplit::DEFAULT;
+		/// Floors on the node / validator / treasury parts of every workflow's split: 10 / 2 / 1.
+		#[codec(index = 1)]
+		pub static MinRoyaltyShares: MinShares = MinShares::DEFAULT;
 	}
 
 	/// WorkflowRegistry deposits.
@@ -48,6 +54,9 @@ pub mod dynamic_params {
 		/// Held per byte of stored manifest URI, in planck.
 		#[codec(index = 1)]
 		pub static WorkflowDepositPerByte: Balance = 10 * MILLI_HAI;
+		/// Least base fee of a workflow, in planck: 0.001 HAI.
+		#[codec(index = 2)]
+		pub static MinBaseFee: Balance = MILLI_HAI;
 	}
 
 	/// StakeGuard floors, periods and slash fractions.
@@ -130,6 +139,10 @@ pub mod dynamic_params {
 		/// before the deadline, and a deadline must cover `RelayTimeout + ExecutionWindow`.
 		#[codec(index = 11)]
 		pub static ExecutionWindow: BlockNumber = 20;
+		/// Storage deposit of a job, in planck, held on the payer until the job is pruned:
+		/// 0.01 HAI.
+		#[codec(index = 12)]
+		pub static JobDeposit: Balance = 10 * MILLI_HAI;
 	}
 
 	/// Faucet drip and rate limit.

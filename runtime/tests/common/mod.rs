@@ -176,6 +176,17 @@ pub fn escrow() -> RuntimeHoldReason {
 	pallet_execution_log::HoldReason::JobEscrow.into()
 }
 
+/// The hold reason of a job's storage deposit.
+pub fn job_deposit_reason() -> RuntimeHoldReason {
+	pallet_execution_log::HoldReason::JobDeposit.into()
+}
+
+/// A job's storage deposit (the runtime parameter `JobDeposit`), in planck.
+pub fn job_deposit() -> Balance {
+	use frame_support::traits::Get;
+	havn_runtime::configs::parameters::dynamic_params::execution::JobDeposit::get()
+}
+
 /// The bond hold reason.
 pub fn bond_reason() -> RuntimeHoldReason {
 	pallet_stake_guard::HoldReason::Bond.into()

@@ -45,7 +45,7 @@ fn full_lifecycle_pays_once() {
 		);
 		// The whole escrow went to the payout (mock sink), once.
 		assert_eq!(escrow_of(&alice()), 0);
-		assert_eq!(Balances::free_balance(alice()), INITIAL - 400);
+		assert_eq!(Balances::free_balance(alice()), INITIAL - 400 - JobDeposit::get());
 		assert_eq!(Balances::free_balance(payout_sink()), INITIAL + 400);
 		assert_eq!(distribute_calls(), vec![job]);
 		assert_eq!(
@@ -97,7 +97,7 @@ fn invalid_quorum_rejects_refunds_and_slashes() {
 		assert_eq!(el_events().last(), Some(&Event::JobRejected { job_id: job }));
 		assert_eq!(phase(job), JobPhase::Rejected);
 		assert_eq!(escrow_of(&alice()), 0);
-		assert_eq!(Balances::free_balance(alice()), INITIAL);
+		assert_eq!(Balances::free_balance(alice()), INITIAL - JobDeposit::get());
 		assert!(distribute_calls().is_empty());
 		assert_eq!(
 			slashes(),

@@ -13,7 +13,9 @@ use sp_core::Pair;
 mod attest;
 mod challenge;
 mod expiry;
+mod fan_out;
 mod proptest;
+mod prune;
 mod receipts;
 mod release;
 mod routing;
@@ -23,6 +25,10 @@ pub const HASH: H256 = H256::repeat_byte(0xAB);
 
 pub fn escrow_of(who: &AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::JobEscrow.into(), who)
+}
+/// Balance held on `who` for job storage deposits.
+pub fn deposit_of(who: &AccountId) -> Balance {
+	Balances::balance_on_hold(&HoldReason::JobDeposit.into(), who)
 }
 pub fn bond_of(who: &AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::ChallengeBond.into(), who)

@@ -1,5 +1,5 @@
 //! Property test over random sequences of calls: money is conserved, escrow matches the open
-//! jobs and no job is paid twice.
+//! jobs, deposits the stored ones, and no job is paid twice (pruned jobs included).
 use super::*;
 use ::proptest::prelude::*;
 
@@ -11,6 +11,7 @@ enum Op {
 	Release { job: u64, node: u32, reason: u8 },
 	Receipt { job: u64, node: u32, good: bool },
 	Attest { job: u64, member: usize, valid: bool },
+	Prune { job: u64, by_payer: bool },
 	Advance { blocks: u64 },
 }
 
@@ -33,6 +34,7 @@ fn op() -> impl Strategy<Value = Op> {
 		}),
 		(0u64..6, 0usize..5, prop::bool::weighted(0.8))
 			.prop_map(|(job, member, valid)| Op::Attest { job, member, valid }),
+		(0u64..6, any::<bool>()).prop_map(|(job, by_payer)| Op::Prune { job, by_payer }),
 		(1u64..6).prop_map(|blocks| Op::Advance { blocks }),
 	]
 }
@@ -86,6 +88,13 @@ fn apply(op: &Op) {
 				}
 			}
 		}
+		Op::Prune { job, by_payer } => {
+			let who = match Jobs::<Test>::get(job) {
+				Some(j) if by_payer => j.payer,
+				_ => relay(),
+			};
+			let _ = ExecutionLog::prune(RuntimeOrigin::signed(who), job);
+		}
 		Op::Advance { blocks } => run_to_block(System::block_number() + blocks),
 	}
 }
@@ -105,13 +114,17 @@ proptest! {
 					.map(|(_, j)| j.fee)
 					.sum();
 				prop_assert_eq!(escrow_of(&alice()) + escrow_of(&bob()), open);
+				let stored: Balance = Jobs::<Test>::iter().map(|(_, j)| j.deposit).sum();
+				prop_assert_eq!(deposit_of(&alice()) + deposit_of(&bob()), stored);
 				let calls = distribute_calls();
 				let mut dedup = calls.clone();
 				dedup.sort();
 				dedup.dedup();
 				prop_assert_eq!(calls.len(), dedup.len(), "a job was distributed twice");
 				for job in calls {
-					let p = phase(job);
+					// A pruned job is gone; it was paid once (above) and can be paid no more.
+					let Some(j) = Jobs::<Test>::get(job) else { continue };
+					let p = j.phase;
 					prop_assert!(p == JobPhase::Finalized || p == JobPhase::Challenged || p == JobPhase::Rejected);
 				}
 				ExecutionLog::do_try_state().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;

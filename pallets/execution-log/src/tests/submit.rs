@@ -39,7 +39,8 @@ fn submit_escrows_fee_and_queues_expiry() {
 			.into(),
 		);
 		assert_eq!(escrow_of(&alice()), 600);
-		assert_eq!(Balances::free_balance(alice()), INITIAL - 600);
+		assert_eq!(Balances::free_balance(alice()), INITIAL - 600 - JobDeposit::get());
+		assert_eq!(deposit_of(&alice()), JobDeposit::get());
 		assert_eq!(ExpiryQueue::<Test>::get(11).to_vec(), vec![0]);
 		assert_eq!(NextJobId::<Test>::get(), 1);
 		let view = ExecutionLog::job_view(0).unwrap();

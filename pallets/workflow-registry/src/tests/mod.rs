@@ -2,6 +2,7 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 mod commitments;
+mod floors;
 mod inspect;
 mod ownership;
 mod publish;
