@@ -52,6 +52,9 @@ pub struct ChainParams {
 	/// Blocks a node is given to run a job: `assign` and `claim` need this many blocks left
 	/// before the job's deadline (`ExecutionLog` `ExecutionWindow`).
 	pub execution_window: BlockNumber,
+	/// Blocks after finalization during which a job can be challenged; after them a finalized
+	/// job can be pruned (`ExecutionLog` `ChallengeWindow`).
+	pub challenge_window: BlockNumber,
 	/// Collateral floor of an execution node of each class, in `ComputeClass::ALL` order (S, M,
 	/// L, XL), in planck
 	/// (`StakeGuard` `FloorS` … `FloorXL`): a node bonded below its class's floor is not eligible
@@ -91,6 +94,13 @@ impl ChainParams {
 				execution,
 				ExecutionWindow,
 				api::constants().execution_log().execution_window()
+			),
+			challenge_window: parameter!(
+				at,
+				Execution,
+				execution,
+				ChallengeWindow,
+				api::constants().execution_log().challenge_window()
 			),
 			node_floors: [
 				parameter!(at, Stake, stake, FloorS, api::constants().stake_guard().floor_s()),

@@ -120,6 +120,9 @@ pub struct ChainStatus {
 	node_floors: std::sync::RwLock<Option<[u128; 4]>>,
 	/// ExecutionLog's `ExecutionWindow` as the chain last gave it, blocks (0: not known yet).
 	execution_window: std::sync::atomic::AtomicU32,
+	/// ExecutionLog's `ChallengeWindow` as the chain last gave it, blocks (`u32::MAX`: not
+	/// known yet, so no finalized job counts as ended).
+	challenge_window: std::sync::atomic::AtomicU32,
 	/// The block whose state the node had discarded when the indexer last asked for it
 	/// ([`UNKNOWN`]: none).
 	pruned_at: AtomicU64,
@@ -141,6 +144,7 @@ impl ChainStatus {
 			heartbeat_epoch: std::sync::atomic::AtomicU32::new(0),
 			node_floors: std::sync::RwLock::new(None),
 			execution_window: std::sync::atomic::AtomicU32::new(0),
+			challenge_window: std::sync::atomic::AtomicU32::new(u32::MAX),
 			pruned_at: AtomicU64::new(UNKNOWN),
 		}
 	}
@@ -166,12 +170,19 @@ impl ChainStatus {
 		self.execution_window.load(Ordering::Acquire)
 	}
 
+	/// ExecutionLog's challenge window, blocks: a finalized job can be pruned this many blocks
+	/// after its finalization. `u32::MAX` until the chain has been read.
+	pub fn challenge_window(&self) -> u32 {
+		self.challenge_window.load(Ordering::Acquire)
+	}
+
 	/// Record the runtime parameters the orchestrator acts on (at connecting, and whenever
-	/// governance changes a parameter): the heartbeat epoch, the node floors and the
-	/// execution window.
+	/// governance changes a parameter): the heartbeat epoch, the node floors, the execution
+	/// window and the challenge window.
 	pub fn set_params(&self, params: &havn_client::view::ChainParams) {
 		self.heartbeat_epoch.store(params.heartbeat_epoch, Ordering::Release);
 		self.execution_window.store(params.execution_window, Ordering::Release);
+		self.challenge_window.store(params.challenge_window, Ordering::Release);
 		if let Ok(mut f) = self.node_floors.write() {
 			*f = Some(params.node_floors);
 		}

@@ -14,6 +14,13 @@
 //! an assignment refused with `NodeNotEligible` are checked with the runtime API
 //! (`HavnApi::account`); those found ineligible (or, if none is, all of them) sit out one
 //! heartbeat epoch.
+//!
+//! Each round the relay also prunes up to [`PRUNE_PER_ROUND`] ended jobs
+//! (`ExecutionLog::prune`: expired and rejected jobs, and finalized ones after their challenge
+//! window, as [`Db::prunable_jobs`] reads them), so that payers get their storage deposits back
+//! without acting. `prune` is free when it succeeds; each is sent on its own task, so routing
+//! never waits for it, and sent again after [`PRUNE_RETRY`] blocks if the index does not show
+//! the job pruned by then.
 
 use crate::{
 	config::Config,
@@ -41,6 +48,12 @@ use tokio::sync::watch;
 /// The relay routes only while the index is at most this many blocks behind the finalized
 /// head, so that it never acts on a stale view of the jobs.
 pub const MAX_ROUTING_LAG: u32 = 2;
+
+/// Most `prune` extrinsics the relay sends per round (per indexed block).
+pub const PRUNE_PER_ROUND: u32 = 8;
+
+/// Blocks after which a `prune` the index does not show yet is sent again.
+pub const PRUNE_RETRY: u32 = 10;
 
 /// The relay's configuration.
 #[derive(Clone)]
@@ -110,6 +123,8 @@ pub struct Relay {
 	/// Where the next round's page of open jobs starts: after this job id (`None`: from the
 	/// oldest). See [`next_cursor`].
 	cursor: Option<u64>,
+	/// Ended jobs whose `prune` was sent, with the block it was sent after.
+	pruning: HashMap<u64, u32>,
 }
 
 /// The cursor after a round that read `page` (job ids, ascending) with room for `limit`: the
@@ -151,6 +166,7 @@ impl Relay {
 			waiting_for_bond: false,
 			unroutable: HashSet::new(),
 			cursor: None,
+			pruning: HashMap::new(),
 		}
 	}
 
@@ -229,6 +245,7 @@ impl Relay {
 				return tracing::error!(error = %err, "routing: cannot read the relay's bond")
 			}
 		}
+		self.prune_ended(now).await;
 		// `assign` needs `ExecutionWindow` blocks left when it is included (the next block, or
 		// the one after): a job with less time is left to expire, never routed to a node that
 		// would be held to account for it.
@@ -262,6 +279,33 @@ impl Relay {
 			if !self.route(&job, now, &mut candidates).await {
 				break;
 			}
+		}
+	}
+
+	/// Send `prune` for the oldest ended jobs the chain still keeps (at most
+	/// [`PRUNE_PER_ROUND`]), each on its own task; a job already sent is sent again only after
+	/// [`PRUNE_RETRY`] blocks.
+	async fn prune_ended(&mut self, now: u32) {
+		let window = self.status.challenge_window();
+		let ids = match self.db.prunable_jobs(now, window, PRUNE_PER_ROUND).await {
+			Ok(ids) => ids,
+			Err(err) => return tracing::error!(error = %err, "pruning: cannot read ended jobs"),
+		};
+		self.pruning
+			.retain(|job, sent| ids.contains(job) && now < sent.saturating_add(PRUNE_RETRY));
+		for job_id in ids {
+			if self.pruning.contains_key(&job_id) {
+				continue;
+			}
+			self.pruning.insert(job_id, now);
+			let (client, signer) = (self.client.clone(), self.signer.clone());
+			tokio::spawn(async move {
+				let call = api::tx().execution_log().prune(job_id);
+				match client.submit(&call, &signer).await {
+					Ok(_) => tracing::debug!(job_id, "pruned an ended job"),
+					Err(err) => tracing::warn!(job_id, error = %err, "prune failed"),
+				}
+			});
 		}
 	}
 

@@ -205,6 +205,9 @@ pub struct JobSummary {
 	pub finalized_block: Option<u32>,
 	/// Block of its latest terminal phase (finalized, rejected, expired).
 	pub closed_block: Option<u32>,
+	/// Block in which the chain pruned the job's record (and returned its storage deposit);
+	/// the index keeps the job.
+	pub pruned_block: Option<u32>,
 	/// Whether sampled for re-execution.
 	pub sampled: bool,
 	/// Verdicts so far.

@@ -232,9 +232,15 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 		"the creator's lifetime earnings"
 	);
 
+	// Expires unrouted in 30 blocks, while the next steps run; the relay then prunes it.
+	let unserved = crate::release::submit_a_job_no_node_serves(&client, emb_wf).await;
 	late_attestor_goes_through_the_lead(&devnet, &client, &http, &rest, rpc, emb_wf).await;
 	crate::release::a_job_whose_input_does_not_match_is_released(&client, &http, &rest, emb_wf)
 		.await;
+	crate::release::an_expired_job_is_pruned_and_its_deposit_returned(
+		&client, &http, &rest, unserved,
+	)
+	.await;
 	println!("{}", devnet.demo_out);
 	drop(devnet);
 }

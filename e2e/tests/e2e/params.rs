@@ -24,6 +24,7 @@ async fn chain_params_follow_governance() {
 			heartbeat_epoch: 100,
 			relay_timeout: 10,
 			execution_window: 20,
+			challenge_window: 100,
 			node_floors: [2_000, 5_000, 9_000, 18_000].map(|hai| hai * havn_primitives::HAI),
 		}
 	);

@@ -1,7 +1,8 @@
-//! Finding 1 of the hardening issue on the README's devnet: a job whose input does not match
-//! its digest on chain cannot be run, and the execute daemon (`havn-exec`) gives it back with
+//! The hardening issue on the README's devnet. Finding 1: a job whose input does not match its
+//! digest on chain cannot be run, and the execute daemon (`havn-exec`) gives it back with
 //! `ExecutionLog::release` instead of retrying it until it expires on the node (which recorded
-//! `JobExpired` against it); the relay does not route it back to that node.
+//! `JobExpired` against it); the relay does not route it back to that node. Finding 2: an ended
+//! job's storage deposit comes back to its payer when the relay prunes it.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -72,4 +73,56 @@ pub async fn a_job_whose_input_does_not_match_is_released(
 	let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.unwrap();
 	let assigned = job["events"].as_array().unwrap().iter().filter(|e| e["name"] == "JobAssigned");
 	assert_eq!(assigned.count(), 1, "{job}");
+}
+
+/// Submit, as `//User`, a job of `workflow` on compute class XL, which no node of the devnet
+/// serves, with the shortest deadline the chain takes: it expires unrouted. Returns its id.
+pub async fn submit_a_job_no_node_serves(client: &HavnClient, workflow: u64) -> u64 {
+	let user = keys::signer_from_suri("//User").unwrap();
+	let call = api::tx().execution_log().submit_job(
+		workflow,
+		manifest_digest(b"an input no node fetches"),
+		b"ipfs://bafkreinone".to_vec(),
+		Static(ComputeClass::XL),
+		100 * HAI,
+		1,
+		30,
+	);
+	let included = client.submit(&call, &user).await.unwrap();
+	included
+		.events
+		.find_first::<api::execution_log::events::JobSubmitted>()
+		.unwrap()
+		.expect("JobSubmitted")
+		.job_id
+}
+
+/// Finding 2 of the hardening issue on the README's devnet: a job holds a storage deposit
+/// until it is pruned, and the orchestrator's relay prunes ended jobs, so the payer gets it back
+/// without acting: `job_id` (from [`submit_a_job_no_node_serves`]) expires, then is pruned.
+pub async fn an_expired_job_is_pruned_and_its_deposit_returned(
+	client: &HavnClient,
+	http: &reqwest::Client,
+	rest: &str,
+	job_id: u64,
+) {
+	let pruned = |job: &Value| -> Option<Value> {
+		job["events"].as_array()?.iter().find(|e| e["name"] == "JobPruned").cloned()
+	};
+	let job = wait_for("the relay's prune", Duration::from_secs(180), || async {
+		let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.ok()?;
+		pruned(&job).map(|_| job)
+	})
+	.await
+	.unwrap();
+	assert_eq!(job["phase"], "expired", "{job}");
+	assert!(job["pruned_block"].as_u64().is_some(), "{job}");
+	let event = pruned(&job).unwrap();
+	let user = keys::ss58(&keys::account_of(&keys::signer_from_suri("//User").unwrap()));
+	assert_eq!(event["data"]["payer"].as_str(), Some(user.as_str()), "{job}");
+	// 0.01 HAI, the runtime's `JobDeposit`, went back to the payer.
+	assert_eq!(event["data"]["deposit"], "10000000000", "{job}");
+	assert!(client.job(job_id).await.unwrap().is_none(), "job {job_id} still on chain");
+	// The index keeps the job's history.
+	assert!(job["events"].as_array().unwrap().iter().any(|e| e["name"] == "JobExpired"), "{job}");
 }

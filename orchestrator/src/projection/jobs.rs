@@ -153,6 +153,16 @@ pub enum JobEvent {
 		/// The node's reason.
 		reason: ReleaseReason,
 	},
+	/// `JobPruned`: the ended job's on-chain record went and its storage deposit was returned;
+	/// the index keeps the job as it was.
+	JobPruned {
+		/// Job id.
+		job_id: JobId,
+		/// The payer the deposit went back to.
+		payer: Account,
+		/// The deposit, planck.
+		deposit: Planck,
+	},
 }
 
 /// What this projection takes of the pallet.
@@ -184,7 +194,8 @@ impl PalletEvent for JobEvent {
 			| JobExpired { job_id }
 			| JobChallenged { job_id, .. }
 			| ChallengeUpheld { job_id, .. }
-			| ChallengeRejected { job_id, .. } => Some(*job_id),
+			| ChallengeRejected { job_id, .. }
+			| JobPruned { job_id, .. } => Some(*job_id),
 			AttestationsBatched { .. } => None,
 		}
 	}
@@ -197,7 +208,7 @@ impl PalletEvent for JobEvent {
 	fn account(&self) -> Option<&Account> {
 		use JobEvent::*;
 		match self {
-			JobSubmitted { payer, .. } => Some(payer),
+			JobSubmitted { payer, .. } | JobPruned { payer, .. } => Some(payer),
 			JobAssigned { by, .. } => Some(by),
 			JobClaimed { node, .. } | JobReleased { node, .. } | ReceiptSubmitted { node, .. } => {
 				Some(node)
@@ -227,7 +238,8 @@ impl PalletEvent for JobEvent {
 			| JobReleased { .. }
 			| ReceiptSubmitted { .. }
 			| AttestationSubmitted { .. }
-			| AttestationsBatched { .. } => None,
+			| AttestationsBatched { .. }
+			| JobPruned { .. } => None,
 		}
 	}
 }
@@ -259,6 +271,8 @@ struct JobPatch {
 	finalized: bool,
 	/// `Some(true)`: closed at this block; `Some(false)`: open again.
 	closed: Option<bool>,
+	/// The chain pruned the job's record in this block.
+	pruned: bool,
 }
 
 /// The ExecutionLog rows staged for one block.
@@ -417,6 +431,10 @@ pub fn apply(w: &mut BlockWriter<'_>, index: i64, event: &JobEvent) -> Result<()
 		}
 		ChallengeRejected { job_id, .. } => {
 			move_phase(w, int(*job_id)?, JobPhase::Finalized).closed = Some(true);
+		}
+		// Only the chain forgets the job; the index keeps it, and notes when.
+		JobPruned { job_id, .. } => {
+			w.jobs.patches.entry(int(*job_id)?).or_default().pruned = true;
 		}
 		JobChallenged { job_id, challenger, committee } => {
 			let committee = serde_json::to_string(committee)?;
@@ -610,6 +628,9 @@ fn changes(patch: JobPatch, block: i64) -> (Vec<(&'static str, bool)>, Vec<Val>)
 	}
 	if patch.finalized {
 		set("finalized_block", false, block.into());
+	}
+	if patch.pruned {
+		set("pruned_block", false, block.into());
 	}
 	match patch.closed {
 		Some(true) => set("closed_block", false, block.into()),

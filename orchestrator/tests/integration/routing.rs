@@ -133,3 +133,60 @@ async fn a_routable_job_behind_a_full_page_of_unroutable_ones_is_reached() {
 	// A short page: the next round starts over from the oldest.
 	assert_eq!(next_cursor(&[u64::from(PAGE)], PAGE), None);
 }
+
+/// Finding 2 (the storage deposit): the relay prunes ended jobs so that their payers get their
+/// deposits back. It reads them here: an expired or rejected job at once, a finalized one only
+/// after its challenge window, none still open, and none whose `JobPruned` is indexed.
+#[tokio::test]
+async fn ended_jobs_are_prunable_until_their_prune_is_indexed() {
+	use havn_orchestrator::model::JobDetails;
+	use havn_primitives::ComputeClass;
+	let (_dir, db) = sqlite().await;
+	let c = cast();
+	let submitted = |job_id: u64| {
+		HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
+			job_id,
+			workflow_id: 0,
+			payer: c.alice.clone(),
+			fee: Planck(HAI),
+			compute_class: ComputeClass::S,
+			deadline: 1_000,
+			details: JobDetails {
+				redundancy: 1,
+				input_digest: format!("0x{:064x}", job_id),
+				input_uri: "ipfs://input".into(),
+			},
+		})
+	};
+	let ev = HavnEvent::ExecutionLog;
+	// Jobs 0 to 3 submitted in block 1; in block 2 job 0 expires, 1 is rejected, 2 finalized;
+	// job 3 stays open.
+	db.apply_block(&block(1, (0..4).map(submitted).collect())).await.unwrap();
+	db.apply_block(&block(
+		2,
+		vec![
+			ev(JobEvent::JobExpired { job_id: 0 }),
+			ev(JobEvent::JobRejected { job_id: 1 }),
+			ev(JobEvent::JobFinalized { job_id: 2, fee: Planck(HAI) }),
+		],
+	))
+	.await
+	.unwrap();
+	// A challenge window of 100 blocks: job 2 is prunable from block 103 on.
+	assert_eq!(db.prunable_jobs(102, 100, 8).await.unwrap(), vec![0, 1]);
+	assert_eq!(db.prunable_jobs(103, 100, 8).await.unwrap(), vec![0, 1, 2]);
+	assert_eq!(db.prunable_jobs(103, 100, 1).await.unwrap(), vec![0]);
+	// The window not known yet: no finalized job is taken.
+	assert_eq!(db.prunable_jobs(103, u32::MAX, 8).await.unwrap(), vec![0, 1]);
+
+	db.apply_block(&block(
+		3,
+		vec![ev(JobEvent::JobPruned { job_id: 0, payer: c.alice.clone(), deposit: Planck(10) })],
+	))
+	.await
+	.unwrap();
+	assert_eq!(db.prunable_jobs(103, 100, 8).await.unwrap(), vec![1, 2]);
+	// The index keeps the pruned job, and says when the chain let it go.
+	assert_eq!(db.job(0).await.unwrap().unwrap().job.pruned_block, Some(3));
+	assert_eq!(db.job(1).await.unwrap().unwrap().job.pruned_block, None);
+}

@@ -70,8 +70,8 @@ const WORKFLOW_COLUMNS: &str = "id, owner, creator, kind, manifest_hash, manifes
 	created_block, updated_block";
 
 const JOB_COLUMNS: &str = "id, workflow_id, payer, fee, compute_class, redundancy, phase, \
-	submitted_block, deadline, assigned_block, finalized_block, closed_block, sampled, \
-	valid_verdicts, invalid_verdicts, updated_block";
+	submitted_block, deadline, assigned_block, finalized_block, closed_block, pruned_block, \
+	sampled, valid_verdicts, invalid_verdicts, updated_block";
 
 fn opt_block(row: &AnyRow, column: &'static str) -> Result<Option<u32>, DbError> {
 	row.try_get::<Option<i64>, _>(column)?.map(|v| block(v, column)).transpose()
@@ -126,6 +126,7 @@ fn job_row(row: &AnyRow) -> Result<JobSummary, DbError> {
 		assigned_block: opt_block(row, "assigned_block")?,
 		finalized_block: opt_block(row, "finalized_block")?,
 		closed_block: opt_block(row, "closed_block")?,
+		pruned_block: opt_block(row, "pruned_block")?,
 		sampled: row.try_get::<i64, _>("sampled")? != 0,
 		verdicts: Verdicts {
 			valid: block(row.try_get("valid_verdicts")?, "jobs.valid_verdicts")?,

@@ -282,6 +282,30 @@ impl Db {
 		Ok(jobs)
 	}
 
+	/// Ended jobs the chain still keeps, as of indexed block `now`, oldest first, at most
+	/// `limit`: `expired` or `rejected` ones, and `finalized` ones whose challenge window
+	/// (`challenge_window` blocks after finalization) is over: what `ExecutionLog::prune`
+	/// takes. A job leaves the list once its `JobPruned` is indexed.
+	pub async fn prunable_jobs(
+		&self,
+		now: u32,
+		challenge_window: u32,
+		limit: u32,
+	) -> Result<Vec<u64>, DbError> {
+		let mut conn = self.pool().acquire().await?;
+		let rows = sqlx::query(
+			"SELECT id FROM jobs WHERE pruned_block IS NULL AND closed_block IS NOT NULL AND \
+			 (phase IN ('expired', 'rejected') OR \
+			 (phase = 'finalized' AND finalized_block IS NOT NULL AND finalized_block < $1)) \
+			 ORDER BY closed_block, id LIMIT $2",
+		)
+		.bind(i64::from(now) - i64::from(challenge_window))
+		.bind(i64::from(limit))
+		.fetch_all(&mut *conn)
+		.await?;
+		rows.iter().map(|row| uint(row.try_get("id")?, "jobs.id")).collect()
+	}
+
 	/// The bonded role of `account` (`execution_node`, `validator`, `relay`), if any.
 	pub async fn account_role(&self, account: &str) -> Result<Option<String>, DbError> {
 		let mut conn = self.pool().acquire().await?;

@@ -93,6 +93,9 @@ pub async fn decode(
 		Event::JobReleased { job_id, node, reason } => {
 			JobEvent::JobReleased { job_id, node: ss58(&node), reason: reason.0 }
 		}
+		Event::JobPruned { job_id, payer, deposit } => {
+			JobEvent::JobPruned { job_id, payer: ss58(&payer), deposit: Planck(deposit) }
+		}
 	}))
 }
 
