@@ -11,6 +11,7 @@ mod artifacts;
 mod fixtures;
 mod indexer_db;
 mod live;
+mod openapi;
 mod pool;
 mod postgres;
 mod projections;

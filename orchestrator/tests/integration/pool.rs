@@ -11,9 +11,9 @@ use serde_json::json;
 use sqlx::Row;
 use subxt_signer::sr25519::{dev, Keypair};
 
-const GENESIS: [u8; 32] = [0x42; 32];
+pub(crate) const GENESIS: [u8; 32] = [0x42; 32];
 
-fn body(
+pub(crate) fn body(
 	signer: &Keypair,
 	claimed: &Keypair,
 	genesis: [u8; 32],
@@ -41,7 +41,7 @@ fn post(body: &serde_json::Value) -> Request<Body> {
 		.unwrap()
 }
 
-async fn post_json(
+pub(crate) async fn post_json(
 	router: &axum::Router,
 	body: &serde_json::Value,
 ) -> (StatusCode, serde_json::Value) {
