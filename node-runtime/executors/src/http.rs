@@ -19,9 +19,11 @@
 //!
 //! The manifest is written by a creator, not by the operator, so the operator decides what it
 //! may reach and read:
-//! - `params.url` must name a host the operator allows: loopback (`127.0.0.1`, `localhost`,
-//!   `::1`) by default, or the comma-separated `host` / `host:port` entries of the
-//!   `HAVN_HTTP_ALLOWED_HOSTS` environment variable;
+//! - `params.url` must name a host the operator allows, loopback included: one of the
+//!   comma-separated `host` / `host:port` entries of the `HAVN_HTTP_ALLOWED_HOSTS` environment
+//!   variable. Nothing is allowed by default: the node's host runs services on loopback (the
+//!   chain node's RPC, its metrics) that a creator's manifest must not reach (finding 12 of
+//!   `docs/security.md`);
 //! - `params.api_key_env` names the environment variable holding a bearer token, and it must
 //!   start with `HAVN_HTTP_`, so a manifest can never make a node send its other secrets (its
 //!   keystore password, say) to a server.
@@ -53,25 +55,26 @@ const MAX_TOKENS: u64 = 4096;
 /// The PNG file signature.
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
-/// Environment variable listing the hosts (`host` or `host:port`, comma-separated) that
-/// manifests may point the `http` executor at, besides loopback.
+/// Environment variable listing the hosts (`host` or `host:port`, comma-separated; IPv6 as
+/// `::1` or `[::1]:port`) that manifests may point the `http` executor at, loopback included.
+/// Unset or empty: none.
 pub const ALLOWED_HOSTS_ENV: &str = "HAVN_HTTP_ALLOWED_HOSTS";
 /// Prefix every `params.api_key_env` must have.
 pub const TOKEN_ENV_PREFIX: &str = "HAVN_HTTP_";
 
-/// Whether `url`'s host is loopback or listed in `allowed` (`host` or `host:port` entries).
+/// Whether `url`'s host is listed in `allowed` (`host` or `host:port` entries), loopback
+/// included: the operator opts in to every host.
 pub(crate) fn host_allowed(url: &Url, allowed: &str) -> bool {
 	let Some(host) = url.host_str() else { return false };
 	let host = host.trim_start_matches('[').trim_end_matches(']');
-	if matches!(host, "127.0.0.1" | "localhost" | "::1") {
-		return true;
-	}
 	let port = url.port_or_known_default().unwrap_or(80);
+	let with_port =
+		if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
 	allowed
 		.split(',')
 		.map(str::trim)
 		.filter(|e| !e.is_empty())
-		.any(|entry| entry == host || entry == format!("{host}:{port}"))
+		.any(|entry| entry == host || entry == with_port)
 }
 
 /// `url` without user name, password, query or fragment, for error messages.
@@ -120,8 +123,8 @@ impl Server {
 			return Err(params.error(
 				"url",
 				format!(
-					"names a host this node does not allow (loopback only unless the operator \
-					 lists it in {ALLOWED_HOSTS_ENV})"
+					"names a host this node does not allow (the operator lists every host it \
+					 may reach, loopback included, in {ALLOWED_HOSTS_ENV})"
 				),
 			));
 		}
@@ -763,12 +766,20 @@ mod tests {
 		assert!(reason.contains("not a PNG"), "{reason}");
 	}
 
+	/// Finding 12 of `docs/security.md`: loopback was allowed by default, so a creator's
+	/// manifest could reach the services on the node's host (the chain node's RPC). Every host
+	/// is now the operator's explicit choice.
 	#[test]
-	fn hosts_are_loopback_or_listed_by_the_operator() {
+	fn every_host_is_listed_by_the_operator_loopback_included() {
 		let url = |s: &str| Url::parse(s).unwrap();
-		assert!(host_allowed(&url("http://127.0.0.1:8188"), ""));
-		assert!(host_allowed(&url("http://localhost/x"), ""));
-		assert!(host_allowed(&url("http://[::1]:8000"), ""));
+		for loopback in ["http://127.0.0.1:9944", "http://localhost/x", "http://[::1]:8000"] {
+			assert!(!host_allowed(&url(loopback), ""), "{loopback}");
+		}
+		assert!(host_allowed(&url("http://127.0.0.1:8188"), "127.0.0.1:8188"));
+		assert!(!host_allowed(&url("http://127.0.0.1:9944"), "127.0.0.1:8188"));
+		assert!(host_allowed(&url("http://localhost/x"), "localhost"));
+		assert!(host_allowed(&url("http://[::1]:8000"), "[::1]:8000"));
+		assert!(host_allowed(&url("http://[::1]:8000"), "::1"));
 		assert!(!host_allowed(&url("http://10.0.0.7:8000"), ""));
 		assert!(host_allowed(&url("http://10.0.0.7:8000"), "gpu.local, 10.0.0.7:8000"));
 		assert!(!host_allowed(&url("http://10.0.0.7:9000"), "10.0.0.7:8000"));
