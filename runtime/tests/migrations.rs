@@ -132,5 +132,16 @@ fn job_deposits_give_every_stored_job_a_zero_deposit() {
 			(job.fee, job.payer, job.deadline)
 		);
 		assert_eq!(ExecutionLog::on_chain_storage_version(), StorageVersion::new(1));
+
+		// The migrated job ends and is pruned like any other; it had no deposit to return.
+		run_to_block(migrated.deadline + 1);
+		let before = free(&actors.payer);
+		frame_support::assert_ok!(ExecutionLog::prune(
+			RuntimeOrigin::signed(actors.relay.clone()),
+			job_id
+		));
+		assert!(Jobs::<Runtime>::get(job_id).is_none());
+		assert_eq!(free(&actors.payer), before);
+		check_invariants(genesis_issuance(&actors));
 	});
 }

@@ -22,7 +22,6 @@ pub async fn a_job_whose_input_does_not_match_is_released(
 	rest: &str,
 	workflow: u64,
 ) {
-	let user = keys::signer_from_suri("//User").unwrap();
 	let input = std::fs::read(workspace_root().join("workflows/inputs/embedding.json")).unwrap();
 	let input_cid = ArtifactClient::new(rest).upload(input, "application/json").await.unwrap();
 	let call = api::tx().execution_log().submit_job(
@@ -34,23 +33,8 @@ pub async fn a_job_whose_input_does_not_match_is_released(
 		1,
 		100,
 	);
-	let included = client.submit(&call, &user).await.unwrap();
-	let job_id = included
-		.events
-		.find_first::<api::execution_log::events::JobSubmitted>()
-		.unwrap()
-		.expect("JobSubmitted")
-		.job_id;
-	let released = |job: &Value| -> Option<Value> {
-		job["events"].as_array()?.iter().find(|e| e["name"] == "JobReleased").cloned()
-	};
-	let job = wait_for("the node's release", Duration::from_secs(120), || async {
-		let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.ok()?;
-		released(&job).map(|_| job)
-	})
-	.await
-	.unwrap();
-	let event = released(&job).unwrap();
+	let job_id = submit_as_user(client, &call).await;
+	let (job, event) = wait_for_job_event(http, rest, job_id, "JobReleased", 120).await;
 	let ferdie = keys::ss58(&keys::account_of(&keys::signer_from_suri("//Ferdie").unwrap()));
 	assert_eq!(event["data"]["node"].as_str(), Some(ferdie.as_str()), "{job}");
 	assert_eq!(event["data"]["reason"], "digest_mismatch", "{job}");
@@ -78,7 +62,6 @@ pub async fn a_job_whose_input_does_not_match_is_released(
 /// Submit, as `//User`, a job of `workflow` on compute class XL, which no node of the devnet
 /// serves, with the shortest deadline the chain takes: it expires unrouted. Returns its id.
 pub async fn submit_a_job_no_node_serves(client: &HavnClient, workflow: u64) -> u64 {
-	let user = keys::signer_from_suri("//User").unwrap();
 	let call = api::tx().execution_log().submit_job(
 		workflow,
 		manifest_digest(b"an input no node fetches"),
@@ -88,13 +71,7 @@ pub async fn submit_a_job_no_node_serves(client: &HavnClient, workflow: u64) -> 
 		1,
 		30,
 	);
-	let included = client.submit(&call, &user).await.unwrap();
-	included
-		.events
-		.find_first::<api::execution_log::events::JobSubmitted>()
-		.unwrap()
-		.expect("JobSubmitted")
-		.job_id
+	submit_as_user(client, &call).await
 }
 
 /// Finding 2 of the hardening issue on the README's devnet: a job holds a storage deposit
@@ -106,23 +83,63 @@ pub async fn an_expired_job_is_pruned_and_its_deposit_returned(
 	rest: &str,
 	job_id: u64,
 ) {
-	let pruned = |job: &Value| -> Option<Value> {
-		job["events"].as_array()?.iter().find(|e| e["name"] == "JobPruned").cloned()
-	};
-	let job = wait_for("the relay's prune", Duration::from_secs(180), || async {
-		let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.ok()?;
-		pruned(&job).map(|_| job)
-	})
-	.await
-	.unwrap();
+	let (job, event) = wait_for_job_event(http, rest, job_id, "JobPruned", 180).await;
 	assert_eq!(job["phase"], "expired", "{job}");
 	assert!(job["pruned_block"].as_u64().is_some(), "{job}");
-	let event = pruned(&job).unwrap();
-	let user = keys::ss58(&keys::account_of(&keys::signer_from_suri("//User").unwrap()));
+	let user = keys::ss58(&keys::account_of(&user()));
 	assert_eq!(event["data"]["payer"].as_str(), Some(user.as_str()), "{job}");
-	// 0.01 HAI, the runtime's `JobDeposit`, went back to the payer.
-	assert_eq!(event["data"]["deposit"], "10000000000", "{job}");
+	// The runtime's `JobDeposit` (the devnet keeps its default) went back to the payer.
+	let deposit = client
+		.at_best()
+		.await
+		.unwrap()
+		.constants()
+		.entry(api::constants().execution_log().job_deposit())
+		.unwrap();
+	assert_eq!(event["data"]["deposit"], deposit.to_string(), "{job}");
 	assert!(client.job(job_id).await.unwrap().is_none(), "job {job_id} still on chain");
 	// The index keeps the job's history.
 	assert!(job["events"].as_array().unwrap().iter().any(|e| e["name"] == "JobExpired"), "{job}");
+}
+
+/// The devnet's payer of these jobs.
+fn user() -> havn_client::Signer {
+	keys::signer_from_suri("//User").unwrap()
+}
+
+/// Submit `call` (a `submit_job`) as `//User`; the new job's id.
+async fn submit_as_user(
+	client: &HavnClient,
+	call: &impl havn_client::subxt::transactions::Payload,
+) -> u64 {
+	let included = client.submit(call, &user()).await.unwrap();
+	included
+		.events
+		.find_first::<api::execution_log::events::JobSubmitted>()
+		.unwrap()
+		.expect("JobSubmitted")
+		.job_id
+}
+
+/// Wait up to `secs` seconds until the orchestrator's index shows job `job_id` with an event
+/// named `name`; the job (`GET /v1/jobs/{id}`) and that event.
+async fn wait_for_job_event(
+	http: &reqwest::Client,
+	rest: &str,
+	job_id: u64,
+	name: &str,
+	secs: u64,
+) -> (Value, Value) {
+	let event_of = |job: &Value| -> Option<Value> {
+		job["events"].as_array()?.iter().find(|e| e["name"] == name).cloned()
+	};
+	let what = format!("{name} of job {job_id}");
+	let job = wait_for(&what, Duration::from_secs(secs), || async {
+		let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.ok()?;
+		event_of(&job).map(|_| job)
+	})
+	.await
+	.unwrap();
+	let event = event_of(&job).unwrap();
+	(job, event)
 }

@@ -2,12 +2,30 @@
 
 use crate::fixtures::*;
 use havn_orchestrator::{
-	model::{HavnEvent, JobEvent, Planck, StakeEvent},
+	model::{HavnEvent, JobDetails, JobEvent, Planck, StakeEvent},
 	projection::Ledger,
 	relay::candidates,
 };
-use havn_primitives::HAI;
+use havn_primitives::{ComputeClass, HAI};
 use std::collections::HashMap;
+
+/// `JobSubmitted` of job `job_id` (workflow 0, paid by Alice, 1 HAI, due in block 1,000, one
+/// node) on `compute_class`.
+fn submitted(c: &Cast, job_id: u64, compute_class: ComputeClass) -> HavnEvent {
+	HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
+		job_id,
+		workflow_id: 0,
+		payer: c.alice.clone(),
+		fee: Planck(HAI),
+		compute_class,
+		deadline: 1_000,
+		details: JobDetails {
+			redundancy: 1,
+			input_digest: format!("0x{:064x}", job_id),
+			input_uri: "ipfs://input".into(),
+		},
+	})
+}
 
 /// The runtime's floors, S to XL, in planck.
 const FLOORS: [u128; 4] = [2_000 * HAI, 5_000 * HAI, 9_000 * HAI, 18_000 * HAI];
@@ -95,26 +113,11 @@ async fn a_released_job_is_routed_again_but_not_to_its_releasing_node() {
 /// jobs page by page (`next_cursor`), so the routable job is on the next round's page.
 #[tokio::test]
 async fn a_routable_job_behind_a_full_page_of_unroutable_ones_is_reached() {
-	use havn_orchestrator::{model::JobDetails, relay::next_cursor};
-	use havn_primitives::ComputeClass;
+	use havn_orchestrator::relay::next_cursor;
 	let (_dir, db) = sqlite().await;
 	let c = cast();
 	const PAGE: u32 = 32;
-	let job = |job_id: u64, compute_class| {
-		HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
-			job_id,
-			workflow_id: 0,
-			payer: c.alice.clone(),
-			fee: Planck(HAI),
-			compute_class,
-			deadline: 1_000,
-			details: JobDetails {
-				redundancy: 1,
-				input_digest: format!("0x{:064x}", job_id),
-				input_uri: "ipfs://input".into(),
-			},
-		})
-	};
+	let job = |job_id: u64, compute_class| submitted(&c, job_id, compute_class);
 	let mut events: Vec<HavnEvent> =
 		(0..u64::from(PAGE)).map(|i| job(i, ComputeClass::XL)).collect();
 	events.push(job(u64::from(PAGE), ComputeClass::S));
@@ -139,29 +142,14 @@ async fn a_routable_job_behind_a_full_page_of_unroutable_ones_is_reached() {
 /// after its challenge window, none still open, and none whose `JobPruned` is indexed.
 #[tokio::test]
 async fn ended_jobs_are_prunable_until_their_prune_is_indexed() {
-	use havn_orchestrator::model::JobDetails;
-	use havn_primitives::ComputeClass;
 	let (_dir, db) = sqlite().await;
 	let c = cast();
-	let submitted = |job_id: u64| {
-		HavnEvent::ExecutionLog(JobEvent::JobSubmitted {
-			job_id,
-			workflow_id: 0,
-			payer: c.alice.clone(),
-			fee: Planck(HAI),
-			compute_class: ComputeClass::S,
-			deadline: 1_000,
-			details: JobDetails {
-				redundancy: 1,
-				input_digest: format!("0x{:064x}", job_id),
-				input_uri: "ipfs://input".into(),
-			},
-		})
-	};
 	let ev = HavnEvent::ExecutionLog;
 	// Jobs 0 to 3 submitted in block 1; in block 2 job 0 expires, 1 is rejected, 2 finalized;
 	// job 3 stays open.
-	db.apply_block(&block(1, (0..4).map(submitted).collect())).await.unwrap();
+	db.apply_block(&block(1, (0..4).map(|id| submitted(&c, id, ComputeClass::S)).collect()))
+		.await
+		.unwrap();
 	db.apply_block(&block(
 		2,
 		vec![

@@ -4,6 +4,13 @@
 use super::*;
 
 impl<T: Config> Pallet<T> {
+	/// Whether a job finalized in block `finalized_at` may still be challenged: until
+	/// `ChallengeWindow` blocks after it, inclusive. After that it can be pruned.
+	pub fn in_challenge_window(finalized_at: BlockNumberFor<T>) -> bool {
+		frame_system::Pallet::<T>::block_number()
+			<= finalized_at.saturating_add(T::ChallengeWindow::get())
+	}
+
 	/// Checks of `challenge`; returns the job and the adjudication committee.
 	pub(crate) fn ensure_can_challenge(
 		challenger: &T::AccountId,
@@ -15,11 +22,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(job.challenge.is_none(), Error::<T>::AlreadyChallenged);
 		ensure!(job.phase == JobPhase::Finalized, Error::<T>::BadPhase);
 		let finalized_at = job.finalized_at.ok_or(Error::<T>::BadPhase)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(
-			now <= finalized_at.saturating_add(T::ChallengeWindow::get()),
-			Error::<T>::ChallengeWindowClosed
-		);
+		ensure!(Self::in_challenge_window(finalized_at), Error::<T>::ChallengeWindowClosed);
 		let candidates: Vec<T::AccountId> = T::Stake::active_validators()
 			.into_iter()
 			.filter(|v| !job.is_node(v) && !job.committee.contains(v) && v != challenger)

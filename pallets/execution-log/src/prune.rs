@@ -17,10 +17,9 @@ impl<T: Config> Pallet<T> {
 	pub fn has_ended(job: &JobOf<T>) -> bool {
 		match job.phase {
 			JobPhase::Rejected | JobPhase::Expired => true,
-			JobPhase::Finalized => job.finalized_at.is_some_and(|at| {
-				frame_system::Pallet::<T>::block_number()
-					> at.saturating_add(T::ChallengeWindow::get())
-			}),
+			JobPhase::Finalized => {
+				job.finalized_at.is_some_and(|at| !Self::in_challenge_window(at))
+			}
 			_ => false,
 		}
 	}
