@@ -15,12 +15,17 @@
 //! 5. A job this node cannot run is given back with `ExecutionLog::release`, without penalty
 //!    (finding 1 of `docs/security.md`): at once when a digest does not match or the executors
 //!    refuse the manifest or the inputs, after [`FETCH_ATTEMPTS`] failed runs when the artifact
-//!    store does not serve them, and when the run slot frees too late to finish before the
-//!    deadline ([`MIN_BLOCKS_TO_RUN`]).
+//!    store does not serve them, and when its deadline leaves too little time to run it
+//!    ([`job::MIN_BLOCKS_TO_RUN`]; [`job::run_deadline`] is also the deadline the executors
+//!    run by, which caps every `http` request's timeout).
+//!
+//! Jobs run side by side, each on its own task; the executors' model slot lets one `embed` or
+//! `llm` step run at a time, so a job waiting on an operator's `http` server never holds the
+//! models from the others (finding 12 of `docs/security.md`).
 //!
 //! Each executed job logs one `receipt submitted` line with the wall time of every phase, in
 //! milliseconds: `chain_ms` (reading the job and its manifest version from the chain),
-//! `queue_ms` (waiting for the run slot), `fetch_ms`, `verify_ms`, `compute_ms`,
+//! `queue_ms` (waiting for the model slot), `fetch_ms`, `verify_ms`, `compute_ms`,
 //! `executor_other_ms`, `hash_ms` (see [`job::Phases`]), `store_ms` (uploading the outputs),
 //! `sign_ms` (building and signing the receipt), `submit_ms` (from the start of the submission
 //! until the node's pool accepted the receipt: `Included::validated`) and `included_ms` (until
@@ -96,10 +101,6 @@ pub async fn heartbeat(shared: &Shared) -> Result<(), ClientError> {
 /// `RESCAN_EVERY` blocks, so the store gets about 20 blocks to come back).
 pub const FETCH_ATTEMPTS: u32 = 3;
 
-/// Blocks a job needs left when the run slot frees (one to run, one to include the receipt);
-/// with fewer, the node releases it as `Declined` instead of being held to account at expiry.
-pub const MIN_BLOCKS_TO_RUN: u64 = 2;
-
 /// Give `job_id` back (`ExecutionLog::release`) for `reason`; whether the chain took it.
 pub async fn release(shared: &Shared, job_id: u64, reason: ReleaseReason) -> bool {
 	let call = api::tx().execution_log().release(job_id, Static(reason));
@@ -142,18 +143,14 @@ pub async fn run_job(
 	let started = Instant::now();
 	let facts = job::facts(&shared.client, job_id).await?;
 	let chain = started.elapsed();
-	let started = Instant::now();
-	let slot = shared.runs.acquire().await?;
-	let queue = started.elapsed();
-	if shared.client.best_number().await? + MIN_BLOCKS_TO_RUN > facts.deadline {
-		drop(slot);
+	let best = shared.client.best_number().await?;
+	let Some(deadline) = job::run_deadline(best, facts.deadline, shared.block_time()) else {
 		release(&shared, job_id, ReleaseReason::Declined).await;
 		return Ok(());
-	}
+	};
 	let meter = telemetry.start();
-	let run = job::run(shared.engine.clone(), &shared.store, &facts).await?;
-	let (latency_ms, energy_mj) = telemetry.finish(meter);
-	drop(slot);
+	let run = job::run(shared.engine.clone(), &shared.store, &facts, Some(deadline)).await?;
+	let (latency_ms, energy_mj) = telemetry.finish(meter, run.phases.queue);
 	let started = Instant::now();
 	for blob in &run.output.blobs {
 		shared.store.upload(blob.bytes.clone(), &blob.media_type).await?;
@@ -189,7 +186,7 @@ pub async fn run_job(
 		latency_ms,
 		energy_mj,
 		chain_ms = ms(chain),
-		queue_ms = ms(queue),
+		queue_ms = ms(phases.queue),
 		fetch_ms = ms(phases.fetch),
 		verify_ms = ms(phases.verify),
 		compute_ms = ms(phases.compute),

@@ -7,7 +7,7 @@ use anyhow::{anyhow, Context};
 use havn_client::{
 	api, artifacts::ArtifactClient, subxt::utils::AccountId32, ClientError, HavnClient,
 };
-use havn_executors::{Engine, RunOutput, EXECUTOR_VERSION};
+use havn_executors::{Engine, ExecError, RunOutput, EXECUTOR_VERSION};
 use havn_primitives::{
 	manifest::Manifest, receipt::runtime_hash, Digest, JobId, ReleaseReason, WorkflowId,
 };
@@ -82,6 +82,8 @@ pub struct Phases {
 	pub fetch: Duration,
 	/// Checking both blake2-256 digests against the chain and parsing the manifest.
 	pub verify: Duration,
+	/// Waiting for the engine's model slot while another job's `embed` or `llm` step held it.
+	pub queue: Duration,
 	/// Model compute as the executors report it (model loading excluded).
 	pub compute: Duration,
 	/// The rest of the executor call: handing it to a blocking thread, parsing the input JSON,
@@ -155,16 +157,36 @@ pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFact
 	})
 }
 
+/// Blocks a job needs left when its run starts (one to run, one to include the receipt); with
+/// fewer, an execution node releases it as `Declined` instead of being held to account at
+/// expiry.
+pub const MIN_BLOCKS_TO_RUN: u64 = 2;
+
+/// When a run of a job expiring in block `deadline` must be done, seen at best block `best`
+/// with blocks of `block_time`: after `deadline − best − 1` blocks, leaving the last block
+/// before the deadline to include the receipt (or the attestation). `None` when fewer than
+/// [`MIN_BLOCKS_TO_RUN`] blocks are left.
+pub fn run_deadline(best: u64, deadline: u64, block_time: Duration) -> Option<Instant> {
+	let blocks = deadline.checked_sub(best)?.checked_sub(MIN_BLOCKS_TO_RUN - 1)?;
+	if blocks == 0 {
+		return None;
+	}
+	let ms = u64::try_from(block_time.as_millis()).unwrap_or(u64::MAX).saturating_mul(blocks);
+	Some(Instant::now() + Duration::from_millis(ms))
+}
+
 /// Fetch (and verify) the manifest and inputs of `facts`, run them on `engine` in a blocking
-/// thread, and compute the runtime hash and the outputs CID.
+/// thread by `deadline` (see [`run_deadline`] and `Engine::run_until`), and compute the
+/// runtime hash and the outputs CID.
 ///
 /// Errors: a [`CannotRun`] (in the chain, see [`CannotRun::find`]) when an artifact cannot be
-/// fetched, a digest does not match, or the executors refuse the manifest or the inputs; other
-/// errors otherwise.
+/// fetched, a digest does not match, the executors refuse the manifest or the inputs
+/// (`Unrunnable`), or the deadline came first (`Declined`); other errors otherwise.
 pub async fn run(
 	engine: Arc<Engine>,
 	store: &ArtifactClient,
 	facts: &JobFacts,
+	deadline: Option<Instant>,
 ) -> anyhow::Result<Run> {
 	let mut phases = Phases::default();
 	let manifest_bytes =
@@ -180,17 +202,42 @@ pub async fn run(
 		.context("the registered manifest")?;
 	phases.verify += started.elapsed();
 	let started = Instant::now();
-	let output = tokio::task::spawn_blocking(move || engine.run(&manifest, &input))
+	let output = tokio::task::spawn_blocking(move || engine.run_until(&manifest, &input, deadline))
 		.await
 		.context("executor thread")?
-		.map_err(|e| CannotRun::new(ReleaseReason::Unrunnable, format!("{e:#}")))
+		.map_err(|e| {
+			let reason = match e {
+				ExecError::DeadlineReached { .. } => ReleaseReason::Declined,
+				_ => ReleaseReason::Unrunnable,
+			};
+			CannotRun::new(reason, format!("{e:#}"))
+		})
 		.context("running the workflow")?;
 	phases.compute = output.compute;
-	phases.executor_other = started.elapsed().saturating_sub(output.compute);
+	phases.queue = output.queue;
+	phases.executor_other =
+		started.elapsed().saturating_sub(output.compute).saturating_sub(output.queue);
 	let started = Instant::now();
 	let runtime_hash =
 		runtime_hash(facts.manifest_hash, facts.input_digest, &output.document, EXECUTOR_VERSION);
 	let outputs_cid = havn_primitives::cid::cid_of(&output.document);
 	phases.hash = started.elapsed();
 	Ok(Run { output, runtime_hash, outputs_cid, phases })
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_run_leaves_the_block_before_the_deadline_to_its_receipt() {
+		let block = Duration::from_secs(3);
+		let before = Instant::now();
+		let by = run_deadline(10, 13, block).unwrap();
+		assert!(by >= before + 2 * block && by <= Instant::now() + 2 * block);
+		assert!(run_deadline(10, 12, block).is_some());
+		assert_eq!(run_deadline(10, 11, block), None, "one block left: none to run in");
+		assert_eq!(run_deadline(10, 10, block), None);
+		assert_eq!(run_deadline(10, 3, block), None, "past its deadline");
+	}
 }

@@ -110,9 +110,6 @@ pub struct Shared {
 	pub telemetry: Arc<Telemetry>,
 	/// HTTP client of the orchestrator's attestation pool.
 	pub http: reqwest::Client,
-	/// One run at a time (executions and re-executions), so that each job gets the whole device
-	/// and its latency and energy figures are its own.
-	pub runs: tokio::sync::Semaphore,
 	/// How the lead aggregator's own batches and its pool sweeps stay apart.
 	pub coordination: std::sync::Mutex<attest::lead::Coordination>,
 	/// The runtime parameters the daemon acts on, re-read whenever a block carries
@@ -191,7 +188,6 @@ async fn main() -> anyhow::Result<()> {
 		engine,
 		telemetry: telemetry.clone(),
 		http: reqwest::Client::new(),
-		runs: tokio::sync::Semaphore::new(1),
 		coordination: Default::default(),
 		params: std::sync::RwLock::new(params),
 	});

@@ -95,13 +95,19 @@ impl Telemetry {
 		}
 	}
 
-	/// Energy used since `meter` started, in millijoules.
-	pub fn finish(&self, meter: EnergyMeter) -> (u64, u64) {
-		let elapsed_ms = u64::try_from(meter.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+	/// The run's latency and energy since `meter` started: `(ms, mJ)`, leaving out `waited`,
+	/// the time the run waited for the model slot while another job's model step ran (jobs run
+	/// side by side; the figures are this job's own). The device's energy counter covers the
+	/// whole window, so its reading is scaled by the share of the window the run was active.
+	pub fn finish(&self, meter: EnergyMeter, waited: std::time::Duration) -> (u64, u64) {
+		let window = meter.start.elapsed();
+		let active = window.saturating_sub(waited);
+		let elapsed_ms = u64::try_from(active.as_millis()).unwrap_or(u64::MAX);
 		let dev = self.nvml.as_ref().and_then(|n| n.device_by_index(0).ok());
 		if let Some(dev) = dev {
 			if let (Some(before), Ok(after)) = (meter.energy_mj, dev.total_energy_consumption()) {
-				return (elapsed_ms, after.saturating_sub(before));
+				let share = active.as_secs_f64() / window.as_secs_f64().max(f64::MIN_POSITIVE);
+				return (elapsed_ms, (after.saturating_sub(before) as f64 * share) as u64);
 			}
 			if let (Some(before), Ok(after)) = (meter.power_mw, dev.power_usage()) {
 				let mean_mw = (u64::from(before) + u64::from(after)) / 2;

@@ -237,6 +237,11 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 	late_attestor_goes_through_the_lead(&devnet, &client, &http, &rest, rpc, emb_wf).await;
 	crate::release::a_job_whose_input_does_not_match_is_released(&client, &http, &rest, emb_wf)
 		.await;
+	let chain = format!("ws://127.0.0.1:{rpc}");
+	crate::release::a_slow_http_job_leaves_the_models_to_other_jobs(
+		&client, &http, &rest, &chain, emb_wf,
+	)
+	.await;
 	crate::release::an_expired_job_is_pruned_and_its_deposit_returned(
 		&client, &http, &rest, unserved,
 	)

@@ -6,7 +6,8 @@
 //!
 //! - [`flywheel`]: the README's main job, then its on-chain, artifact and REST results, then an
 //!   attestor back late through the lead's pool sweep, then ([`release`]) a job whose input does
-//!   not match its digest, which the execute node gives back;
+//!   not match its digest, which the execute node gives back, and a job waiting on a slow `http`
+//!   server while the node runs another;
 //! - [`orchestrator_restart`]: the indexer killed and restarted mid-indexing;
 //! - [`params`]: the services' chain parameters follow governance;
 //! - [`bad_input`]: bad input at every door gets a typed error and writes nothing.

@@ -47,6 +47,13 @@ pub enum ExecError {
 		/// What went wrong (status, timeout, malformed response, ...).
 		reason: String,
 	},
+	/// The run's deadline ([`crate::Engine::run_until`]) came before `step` could start or
+	/// finish: the job's time ran out, through no fault of the manifest or the input.
+	#[error("step `{step}`: the run's deadline came before it could finish")]
+	DeadlineReached {
+		/// The step's id.
+		step: String,
+	},
 	/// This build cannot do it (e.g. CUDA without the `cuda` feature, `https://` without TLS).
 	#[error("unsupported: {0}")]
 	Unsupported(String),

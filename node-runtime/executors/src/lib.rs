@@ -12,11 +12,17 @@
 //! - `http`: the operator's own OpenAI-compatible chat server or ComfyUI server.
 //!
 //! [`Engine`] loads each model lazily, once, on first use, and reuses it; it is `Send + Sync`.
-//! [`Engine::run`] runs every step of a manifest in order; each step reads the run's *state*
+//! [`Engine::run`] runs every step of a manifest in order ([`Engine::run_until`]: by a deadline,
+//! which also caps every `http` request's timeout); each step reads the run's *state*
 //! `{"input": <input>, "<step id>": <that step's output>, ...}`. The result, [`RunOutput`],
 //! carries the outputs document as canonical JSON bytes (serde_json's map is ordered, so the
 //! same input gives bit-identical bytes on the same build: greedy decoding, no sampling) and the
 //! binary outputs ([`Blob`]s: WAV, PNG) that the document refers to by CID.
+//!
+//! The *model slot*: one `embed` or `llm` step runs at a time per engine, so concurrent runs
+//! (several jobs of a node) share the models and the device one step at a time; `audio` and
+//! `http` steps never take the slot, so a job waiting on an operator's slow server never keeps
+//! the node's models from other jobs (finding 12 of `docs/security.md`).
 //!
 //! The `http` executor uses `reqwest::blocking`: call [`Engine::run`] from a thread that may
 //! block (e.g. `tokio::task::spawn_blocking`), never from inside an async task.
@@ -46,8 +52,8 @@ use havn_primitives::manifest::{ExecutorKind, Manifest, Step};
 use serde_json::{json, Map, Value};
 use std::{
 	path::PathBuf,
-	sync::{Arc, Mutex, PoisonError},
-	time::Duration,
+	sync::{Arc, Mutex, MutexGuard, PoisonError},
+	time::{Duration, Instant},
 };
 
 macro_rules! candle_version {
@@ -154,6 +160,9 @@ pub struct RunOutput {
 	/// The same model compute time, unrounded (the daemon's per-phase timings need
 	/// sub-millisecond resolution).
 	pub compute: Duration,
+	/// Time the `embed` and `llm` steps waited for the model slot (another run's model step
+	/// held it).
+	pub queue: Duration,
 }
 
 /// One step's result.
@@ -173,6 +182,8 @@ pub struct Engine {
 	device_name: String,
 	bert: Mutex<Option<Arc<embed::Bert>>>,
 	llm: Mutex<Option<Arc<llm::Llm>>>,
+	/// The model slot (see the crate docs): held by one `embed` or `llm` step at a time.
+	model_slot: Mutex<()>,
 }
 
 impl core::fmt::Debug for Engine {
@@ -201,6 +212,7 @@ impl Engine {
 			device_name,
 			bert: Mutex::new(None),
 			llm: Mutex::new(None),
+			model_slot: Mutex::new(()),
 		})
 	}
 
@@ -210,10 +222,27 @@ impl Engine {
 	}
 
 	/// Run every step of `manifest` in order on `input` (the bytes of a JSON object, at most
+	/// [`MAX_INPUT_BYTES`]), with no deadline: [`Engine::run_until`] with `None`.
+	pub fn run(&self, manifest: &Manifest, input: &[u8]) -> Result<RunOutput, ExecError> {
+		self.run_until(manifest, input, None)
+	}
+
+	/// Run every step of `manifest` in order on `input` (the bytes of a JSON object, at most
 	/// [`MAX_INPUT_BYTES`]). Deterministic: the same manifest and input give bit-identical
 	/// [`RunOutput::document`] bytes on the same build and kind of CPU (see the crate docs; for
 	/// `http` steps, as far as the operator's server is).
-	pub fn run(&self, manifest: &Manifest, input: &[u8]) -> Result<RunOutput, ExecError> {
+	///
+	/// `deadline`, if given, is when the run must be done (an execution node passes the time
+	/// its job's deadline block leaves it): no step starts after it, an `embed` or `llm` step
+	/// that got the model slot too late does not run, and every `http` request's timeout is
+	/// capped by the time left. Past it the run fails with [`ExecError::DeadlineReached`] (a
+	/// step already running on a model finishes first: a step is bounded by its own limits).
+	pub fn run_until(
+		&self,
+		manifest: &Manifest,
+		input: &[u8],
+		deadline: Option<Instant>,
+	) -> Result<RunOutput, ExecError> {
 		if input.len() > MAX_INPUT_BYTES {
 			return Err(ExecError::InputTooLarge(input.len()));
 		}
@@ -229,8 +258,10 @@ impl Engine {
 		let mut steps = Map::new();
 		let mut blobs: Vec<Blob> = Vec::new();
 		let mut compute = Duration::ZERO;
+		let mut queue = Duration::ZERO;
 		for step in &manifest.steps {
-			let out = self.run_step(step, &state)?;
+			let (out, waited) = self.run_step(step, &state, deadline)?;
+			queue = queue.saturating_add(waited);
 			tracing::debug!(step = %step.id, compute_ms = out.compute.as_millis(), "step done");
 			compute = compute.saturating_add(out.compute);
 			for blob in out.blobs {
@@ -254,6 +285,7 @@ impl Engine {
 			blobs,
 			compute_ms: u64::try_from(compute.as_millis()).unwrap_or(u64::MAX),
 			compute,
+			queue,
 		})
 	}
 
@@ -280,27 +312,52 @@ impl Engine {
 		llm.generate(system, prompt, max_tokens, &self.device)
 	}
 
-	fn run_step(&self, step: &Step, state: &Map<String, Value>) -> Result<StepOutput, ExecError> {
+	/// Run one step by `deadline`; its output and the time it waited for the model slot.
+	fn run_step(
+		&self,
+		step: &Step,
+		state: &Map<String, Value>,
+		deadline: Option<Instant>,
+	) -> Result<(StepOutput, Duration), ExecError> {
 		let input = state
 			.get("input")
 			.and_then(Value::as_object)
 			.ok_or_else(|| ExecError::input("input", "must be a JSON object"))?;
 		let params = params::Params::new(&step.id, &step.params);
 		let model = step.model.as_deref();
+		check_deadline(step, deadline)?;
 		match step.executor {
 			ExecutorKind::Embed => {
 				require_model(step, EMBED_MODEL)?;
+				let (_slot, waited) = self.model_slot(step, deadline)?;
 				let bert = self.bert()?;
-				embed::run_step(&bert, &params, input)
+				Ok((embed::run_step(&bert, &params, input)?, waited))
 			}
 			ExecutorKind::Llm => {
 				require_model(step, LLM_MODEL)?;
+				let (_slot, waited) = self.model_slot(step, deadline)?;
 				let llm = self.llm()?;
-				llm::run_step(&llm, &params, state, input, &self.device)
+				Ok((llm::run_step(&llm, &params, state, input, &self.device)?, waited))
 			}
-			ExecutorKind::Audio => audio::run_step(&params, input),
-			ExecutorKind::Http => http::run_step(&params, model, state, input),
+			ExecutorKind::Audio => Ok((audio::run_step(&params, input)?, Duration::ZERO)),
+			ExecutorKind::Http => {
+				Ok((http::run_step(&params, model, state, input, deadline)?, Duration::ZERO))
+			}
 		}
+	}
+
+	/// Wait for the model slot for `step`; the guard and the time waited. Fails with
+	/// [`ExecError::DeadlineReached`] when the slot came after `deadline`.
+	fn model_slot(
+		&self,
+		step: &Step,
+		deadline: Option<Instant>,
+	) -> Result<(MutexGuard<'_, ()>, Duration), ExecError> {
+		let started = Instant::now();
+		let slot = self.model_slot.lock().unwrap_or_else(PoisonError::into_inner);
+		let waited = started.elapsed();
+		check_deadline(step, deadline)?;
+		Ok((slot, waited))
 	}
 
 	/// The embedding model, loaded on first use.
@@ -336,6 +393,14 @@ fn cuda_device(ordinal: usize) -> Result<Device, ExecError> {
 	Err(ExecError::Unsupported(format!(
 		"cuda:{ordinal} requested but havn-executors was built without the `cuda` feature"
 	)))
+}
+
+/// [`ExecError::DeadlineReached`] for `step` once `deadline` has passed.
+fn check_deadline(step: &Step, deadline: Option<Instant>) -> Result<(), ExecError> {
+	match deadline {
+		Some(d) if Instant::now() >= d => Err(ExecError::DeadlineReached { step: step.id.clone() }),
+		_ => Ok(()),
+	}
 }
 
 /// Step ids must be unique and not `input` (they are keys of the run state), and there must be

@@ -78,8 +78,12 @@ pub async fn attest_job(
 	let (verdict, digest) = if !all_valid {
 		(Verdict::Invalid, None)
 	} else if reexecute {
-		let run =
-			job::run(shared.engine.clone(), &shared.store, &facts).await.context("re-executing")?;
+		let best = shared.client.best_number().await?;
+		let deadline = job::run_deadline(best, facts.deadline, shared.block_time())
+			.context("too late to re-execute before the job's deadline")?;
+		let run = job::run(shared.engine.clone(), &shared.store, &facts, Some(deadline))
+			.await
+			.context("re-executing")?;
 		let agrees = Some(run.runtime_hash) == reference
 			&& checked.iter().any(|c| {
 				c.receipt.runtime_hash == run.runtime_hash
