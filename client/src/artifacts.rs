@@ -3,19 +3,62 @@
 //! `POST {base}/v1/artifacts` stores bytes and answers their CID; `GET {base}/v1/artifacts/{cid}`
 //! returns them. Every download is checked against its CID (and, where the chain registered one,
 //! its blake2-256 digest) before use, so a store that serves wrong bytes is caught, not trusted.
+//!
+//! Uploads are signed ([`ArtifactClient::with_uploader`]): the store takes bytes only from an
+//! account the chain knows, charged to its quota. The request carries the CID of the body
+//! ([`CID_HEADER`]), the uploader's account ([`UPLOADER_HEADER`]) and its sr25519 signature
+//! over `havn_primitives::proofs::artifact_upload_payload(genesis_hash, cid)`
+//! ([`SIGNATURE_HEADER`], 0x-hex).
 
-use crate::ClientError;
-use havn_primitives::{cid, Digest};
+use crate::{keys, ClientError, Signer};
+use havn_primitives::{cid, proofs::artifact_upload_payload, Digest};
+
+/// Request header of an upload: the CID of its body.
+pub const CID_HEADER: &str = "x-havn-cid";
+/// Request header of an upload: the uploader's account (SS58 or 0x-hex).
+pub const UPLOADER_HEADER: &str = "x-havn-uploader";
+/// Request header of an upload: the uploader's signature (0x-hex, 64 bytes).
+pub const SIGNATURE_HEADER: &str = "x-havn-signature";
+
+/// The headers that sign the upload of the artifact `cid` by `signer` to a store of the chain
+/// `genesis_hash`: `[(CID_HEADER, cid), (UPLOADER_HEADER, SS58), (SIGNATURE_HEADER, 0x-hex)]`.
+pub fn upload_headers(
+	signer: &Signer,
+	genesis_hash: Digest,
+	cid: &str,
+) -> [(&'static str, String); 3] {
+	let signature = signer.sign(&artifact_upload_payload(genesis_hash, cid));
+	[
+		(CID_HEADER, cid.to_string()),
+		(UPLOADER_HEADER, keys::ss58(&keys::account_of(signer))),
+		(SIGNATURE_HEADER, format!("0x{}", hex::encode(signature.0))),
+	]
+}
 
 /// Largest artifact a client downloads by default, in bytes (16 MiB).
 pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// A client of one artifact store.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ArtifactClient {
 	base: String,
 	http: reqwest::Client,
 	max_bytes: usize,
+	/// Who signs uploads, for which chain (its genesis hash).
+	uploader: Option<(Signer, Digest)>,
+}
+
+impl core::fmt::Debug for ArtifactClient {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		f.debug_struct("ArtifactClient")
+			.field("base", &self.base)
+			.field("max_bytes", &self.max_bytes)
+			.field(
+				"uploader",
+				&self.uploader.as_ref().map(|(s, _)| keys::ss58(&keys::account_of(s))),
+			)
+			.finish()
+	}
 }
 
 #[derive(serde::Deserialize)]
@@ -30,7 +73,15 @@ impl ArtifactClient {
 			base: base.trim_end_matches('/').to_string(),
 			http: reqwest::Client::new(),
 			max_bytes: DEFAULT_MAX_BYTES,
+			uploader: None,
 		}
+	}
+
+	/// Sign uploads with `signer`'s account key for the chain `genesis_hash` (the store refuses
+	/// unsigned uploads).
+	pub fn with_uploader(mut self, signer: Signer, genesis_hash: Digest) -> Self {
+		self.uploader = Some((signer, genesis_hash));
+		self
 	}
 
 	/// Refuse downloads above `max_bytes`.
@@ -44,13 +95,20 @@ impl ArtifactClient {
 		&self.base
 	}
 
-	/// Store `bytes`; returns their CID (checked against the local computation).
+	/// Store `bytes`, signed by the uploader ([`Self::with_uploader`]; without one the store
+	/// refuses the upload); returns their CID (checked against the local computation).
 	pub async fn upload(&self, bytes: Vec<u8>, media_type: &str) -> Result<String, ClientError> {
 		let expected = cid::cid_of(&bytes);
-		let resp = self
+		let mut request = self
 			.http
 			.post(format!("{}/v1/artifacts", self.base))
-			.header("content-type", media_type)
+			.header("content-type", media_type);
+		if let Some((signer, genesis)) = &self.uploader {
+			for (name, value) in upload_headers(signer, *genesis, &expected) {
+				request = request.header(name, value);
+			}
+		}
+		let resp = request
 			.body(bytes)
 			.send()
 			.await
@@ -69,6 +127,21 @@ impl ArtifactClient {
 			)));
 		}
 		Ok(expected)
+	}
+
+	/// Whether the store holds the artifact `cid` (`HEAD`, no body read).
+	pub async fn exists(&self, cid: &str) -> Result<bool, ClientError> {
+		let resp = self
+			.http
+			.head(format!("{}/v1/artifacts/{cid}", self.base))
+			.send()
+			.await
+			.map_err(|e| ClientError::Artifact(format!("HEAD {cid}: {e}")))?;
+		match resp.status() {
+			s if s.is_success() => Ok(true),
+			reqwest::StatusCode::NOT_FOUND => Ok(false),
+			s => Err(ClientError::Artifact(format!("HEAD {cid}: HTTP {s}"))),
+		}
 	}
 
 	/// Fetch the artifact `cid_text` (a CID, optionally as `ipfs://<cid>` or a URL ending in

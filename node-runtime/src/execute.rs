@@ -33,7 +33,7 @@
 //! since the Unix epoch) at which the submission started, against which
 //! `scripts/bench-executors.sh` places the RPC client's trace lines.
 
-use crate::{job, telemetry::Telemetry, Shared};
+use crate::{job, kept::Output, telemetry::Telemetry, Shared};
 use anyhow::Context;
 use havn_client::{
 	api,
@@ -158,6 +158,22 @@ pub async fn run_job(
 	let stored = shared.store.upload(run.output.document.clone(), "application/json").await?;
 	debug_assert_eq!(stored, run.outputs_cid);
 	let store = started.elapsed();
+	let mut outputs: Vec<Output> = run
+		.output
+		.blobs
+		.iter()
+		.map(|b| Output {
+			cid: b.cid.clone(),
+			media_type: b.media_type.clone(),
+			bytes: b.bytes.clone(),
+		})
+		.collect();
+	outputs.push(Output {
+		cid: run.outputs_cid.clone(),
+		media_type: "application/json".into(),
+		bytes: run.output.document.clone(),
+	});
+	shared.kept_outputs().keep(job_id, facts.deadline, outputs);
 	let started = Instant::now();
 	let receipt = Receipt {
 		workflow_id: facts.workflow_id,
@@ -200,6 +216,28 @@ pub async fn run_job(
 		"receipt submitted"
 	);
 	Ok(())
+}
+
+/// Upload again every kept output (see [`crate::kept`]) of a job whose deadline is not past
+/// `best` that the store no longer has: a store that lost an output must not make this node
+/// look fraudulent to the attestors, who wait [`crate::attest::receipts::AVAILABILITY_GRACE`]
+/// blocks for it.
+pub async fn reprovide(shared: &Shared, best: u64) {
+	let current = shared.kept_outputs().current(best);
+	for (job_id, output) in current {
+		match shared.store.exists(&output.cid).await {
+			Ok(true) => {}
+			Ok(false) => match shared.store.upload(output.bytes, &output.media_type).await {
+				Ok(_) => {
+					tracing::warn!(job_id, cid = %output.cid, "the store had lost an output: provided it again")
+				}
+				Err(e) => {
+					tracing::warn!(job_id, cid = %output.cid, error = %e, "providing a lost output again failed")
+				}
+			},
+			Err(e) => tracing::debug!(job_id, error = %e, "cannot ask the store for an output"),
+		}
+	}
 }
 
 /// `d` in milliseconds, to the microsecond (for the timing line).

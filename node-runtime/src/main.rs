@@ -23,6 +23,7 @@ mod attest;
 mod config;
 mod execute;
 mod job;
+mod kept;
 mod scan;
 mod telemetry;
 
@@ -112,6 +113,11 @@ pub struct Shared {
 	pub http: reqwest::Client,
 	/// How the lead aggregator's own batches and its pool sweeps stay apart.
 	pub coordination: std::sync::Mutex<attest::lead::Coordination>,
+	/// Outputs of this node's receipts, kept to provide again to a store that lost them.
+	pub kept: std::sync::Mutex<kept::KeptOutputs>,
+	/// Outputs CIDs the attestor found missing from the store, with the block it first did
+	/// (see `attest::receipts::AVAILABILITY_GRACE`).
+	pub missing: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
 	/// The runtime parameters the daemon acts on, re-read whenever a block carries
 	/// `Parameters::Updated` (governance changed one).
 	pub params: std::sync::RwLock<ChainParams>,
@@ -124,6 +130,11 @@ impl Shared {
 			Ok(p) => *p,
 			Err(poisoned) => *poisoned.into_inner(),
 		}
+	}
+
+	/// The kept outputs, locked (a poisoned lock is taken over: the data stays consistent).
+	pub fn kept_outputs(&self) -> std::sync::MutexGuard<'_, kept::KeptOutputs> {
+		self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 	}
 
 	/// One block of the chain's target block time.
@@ -178,7 +189,9 @@ async fn main() -> anyhow::Result<()> {
 		gpu = telemetry.has_gpu(),
 		"havn-exec starting"
 	);
-	let store = ArtifactClient::new(&config.orchestrator);
+	// Outputs are uploaded signed by this node's account (the store charges them to it).
+	let store = ArtifactClient::new(&config.orchestrator)
+		.with_uploader(signer.clone(), client.genesis_hash());
 	let params = ChainParams::at(&client.at_best().await?).await?;
 	let shared = Arc::new(Shared {
 		config,
@@ -189,6 +202,8 @@ async fn main() -> anyhow::Result<()> {
 		telemetry: telemetry.clone(),
 		http: reqwest::Client::new(),
 		coordination: Default::default(),
+		kept: Default::default(),
+		missing: Default::default(),
 		params: std::sync::RwLock::new(params),
 	});
 	let executes = shared.config.roles.contains(&RoleKind::Execute);
@@ -287,6 +302,10 @@ impl Daemon {
 			if number >= last_rescan + RESCAN_EVERY {
 				last_rescan = number;
 				self.rescan().await;
+				if self.executes {
+					let s = self.shared.clone();
+					tokio::spawn(async move { execute::reprovide(&s, number).await });
+				}
 			}
 			if self.attests {
 				self.spawn_sweep();

@@ -173,4 +173,27 @@ impl ChainQueries for ClientQueries {
 			Ok(view.map(|v| (v.phase, v.committee.iter().map(havn_client::keys::ss58).collect())))
 		})
 	}
+
+	fn may_upload(
+		&self,
+		account: subxt::utils::AccountId32,
+	) -> BoxFuture<'_, Result<bool, String>> {
+		Box::pin(async move {
+			let client = &self.0;
+			let standing = client
+				.runtime_call(api::runtime_apis().havn_api().account(account))
+				.await
+				.map_err(|e| e.to_string())?;
+			if standing.bonded > 0 {
+				return Ok(true);
+			}
+			let at = client.at_best().await.map_err(|e| e.to_string())?;
+			let deposit = at
+				.constants()
+				.entry(api::constants().execution_log().job_deposit())
+				.map_err(|e| e.to_string())?;
+			let free = client.free_balance(&account).await.map_err(|e| e.to_string())?;
+			Ok(free >= deposit)
+		})
+	}
 }

@@ -45,6 +45,15 @@ pub struct Config {
 	#[arg(long, env = "HAVN_MAX_ARTIFACT_BYTES", default_value_t = 16 * 1024 * 1024)]
 	pub max_artifact_bytes: usize,
 
+	/// New artifact bytes one account may store per 24 h (bytes already stored cost nothing).
+	#[arg(long, env = "HAVN_UPLOAD_QUOTA_BYTES", default_value_t = crate::api::DEFAULT_UPLOAD_QUOTA_BYTES)]
+	pub upload_quota_bytes: u64,
+
+	/// Artifact uploads read at once, in all (each buffers up to `--max-artifact-bytes`);
+	/// more are refused with `503 uploads_busy`.
+	#[arg(long, env = "HAVN_MAX_CONCURRENT_UPLOADS", default_value_t = crate::api::DEFAULT_MAX_CONCURRENT_UPLOADS)]
+	pub max_concurrent_uploads: usize,
+
 	/// Largest accepted JSON request body, in bytes.
 	#[arg(long, env = "HAVN_MAX_JSON_BYTES", default_value_t = 64 * 1024)]
 	pub max_json_bytes: usize,

@@ -90,6 +90,33 @@ pub enum ApiError {
 		/// The validator.
 		validator: String,
 	},
+	/// An upload without the uploader's signature headers (`orchestrator::uploads`).
+	#[error("uploads are signed: send x-havn-cid, x-havn-uploader and x-havn-signature")]
+	UploadUnauthenticated,
+	/// An upload whose signature does not verify for its uploader, CID and chain.
+	#[error("the upload's signature does not verify for this uploader, CID and chain")]
+	UploadSignatureInvalid,
+	/// An uploader the chain does not know as a participant (no bond, and less free balance
+	/// than a job's deposit).
+	#[error("{0} may not store artifacts: it holds no bond and cannot pay for a job")]
+	UploaderNotEligible(String),
+	/// An uploader over its quota of new bytes.
+	#[error("{account} stored its quota of {quota} bytes in the last 24 h; retry later")]
+	UploadQuotaExceeded {
+		/// The uploader.
+		account: String,
+		/// The quota, bytes.
+		quota: u64,
+	},
+	/// An uploader with too many uploads in flight.
+	#[error("at most {limit} uploads per account at once; retry when one ends")]
+	TooManyUploads {
+		/// The limit.
+		limit: u32,
+	},
+	/// The store is reading as many uploads as it takes at once.
+	#[error("the artifact store is busy; retry shortly")]
+	UploadsBusy,
 	/// The chain's genesis hash is not known yet (the chain was never reached).
 	#[error("the chain has not been reached yet; retry later")]
 	ChainUnavailable,
@@ -124,6 +151,10 @@ impl ApiError {
 			| InvalidAccount(_)
 			| InvalidField { .. }
 			| InvalidSignature => StatusCode::BAD_REQUEST,
+			UploadUnauthenticated | UploadSignatureInvalid => StatusCode::UNAUTHORIZED,
+			UploaderNotEligible(_) => StatusCode::FORBIDDEN,
+			UploadQuotaExceeded { .. } | TooManyUploads { .. } => StatusCode::TOO_MANY_REQUESTS,
+			UploadsBusy => StatusCode::SERVICE_UNAVAILABLE,
 			UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
 			BodyTooLarge | ArtifactTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
 			JobClosed(_)

@@ -36,6 +36,7 @@ pub mod projection;
 pub mod relay;
 pub mod routing;
 pub mod shutdown;
+pub mod uploads;
 pub mod views;
 
 use anyhow::Context;
@@ -62,19 +63,23 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
 	}
 	let relay = relay::RelayConfig::from_config(&config).context("relay configuration")?;
 	let chain_queries = Arc::new(api::ChainSlot::default());
+	let limits = api::ApiLimits {
+		max_artifact_bytes: config.max_artifact_bytes,
+		max_json_bytes: config.max_json_bytes,
+		request_timeout: Duration::from_millis(config.request_timeout_ms),
+		follows_chain: !config.no_index,
+		upload_quota_bytes: config.upload_quota_bytes,
+		max_concurrent_uploads: config.max_concurrent_uploads,
+		..Default::default()
+	};
 	let state = api::AppState {
 		db: db.clone(),
 		artifacts,
 		metrics: metrics.clone(),
 		status: status.clone(),
 		chain: chain_queries.clone(),
-		limits: api::ApiLimits {
-			max_artifact_bytes: config.max_artifact_bytes,
-			max_json_bytes: config.max_json_bytes,
-			request_timeout: Duration::from_millis(config.request_timeout_ms),
-			follows_chain: !config.no_index,
-			..Default::default()
-		},
+		uploads: uploads::UploadGate::new(limits.max_concurrent_uploads),
+		limits,
 	};
 
 	let listener = tokio::net::TcpListener::bind(config.listen)

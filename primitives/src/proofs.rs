@@ -14,7 +14,13 @@
 //!   receipt key over `(RECEIPT_KEY_DOMAIN, genesis_hash, account)`, so only the holder of the
 //!   key's secret can register it, and only for its own account, on this chain.
 //!
-//! Both byte layouts are SCALE encodings; the domain tags keep them apart from each other and
+//! - **Artifact uploads** (off chain). The orchestrator's artifact store takes an upload only
+//!   with the uploader's signature over `(ARTIFACT_UPLOAD_DOMAIN, genesis_hash, cid)`
+//!   ([`artifact_upload_payload`]), so every stored byte is charged to an account the chain
+//!   knows (the hardening issue, finding 9). A replayed signature can only store the same bytes
+//!   again, which the content-addressed store keeps once.
+//!
+//! The byte layouts are SCALE encodings; the domain tags keep them apart from each other and
 //! from receipts, attestations and transaction signatures.
 
 use crate::Digest;
@@ -26,6 +32,8 @@ use sp_core::H256;
 pub const MANIFEST_COMMITMENT_DOMAIN: [u8; 16] = *b"havn/commit/v1\0\0";
 /// Domain tag of a receipt key's proof of possession.
 pub const RECEIPT_KEY_DOMAIN: [u8; 16] = *b"havn/rkey/v1\0\0\0\0";
+/// Domain tag of an artifact upload's signature.
+pub const ARTIFACT_UPLOAD_DOMAIN: [u8; 16] = *b"havn/upload/v1\0\0";
 
 /// The commitment `publisher` makes before publishing `manifest_hash`:
 /// `blake2_256(SCALE(MANIFEST_COMMITMENT_DOMAIN, publisher, manifest_hash))`.
@@ -61,6 +69,13 @@ pub fn verify_receipt_key_proof<A: Encode>(
 		&receipt_key_proof_payload(account, genesis_hash),
 		receipt_key,
 	)
+}
+
+/// The bytes an uploader's account key signs to store the artifact `cid` (its CID text, as
+/// `crate::cid::cid_of` writes it) in an artifact store of the chain `genesis_hash`:
+/// `SCALE(ARTIFACT_UPLOAD_DOMAIN, genesis_hash, cid)`.
+pub fn artifact_upload_payload(genesis_hash: H256, cid: &str) -> Vec<u8> {
+	(ARTIFACT_UPLOAD_DOMAIN, genesis_hash, cid.as_bytes()).encode()
 }
 
 #[cfg(test)]

@@ -60,7 +60,9 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 	}
 
 	let signer = chain::signer(&ctx.opts)?;
-	let store = ArtifactClient::new(&ctx.opts.orchestrator);
+	let chain = Chain::connect(&ctx.opts).await?;
+	let store = ArtifactClient::new(&ctx.opts.orchestrator)
+		.with_uploader(signer.clone(), chain.client().genesis_hash());
 	// The client checks the store's answer against the CID of the bytes.
 	let upload = || async {
 		store
@@ -69,7 +71,6 @@ pub async fn run(ctx: &Ctx, args: PublishArgs) -> Result<Report> {
 			.with_context(|| format!("storing {path} in the artifact store"))
 	};
 
-	let chain = Chain::connect(&ctx.opts).await?;
 	let at = chain.at_best().await?;
 	if let Some(id) = manifest_index(&at, plan.hash).await? {
 		plan.cid = upload().await?;

@@ -70,6 +70,7 @@ pub async fn run(ctx: &Ctx, args: SubmitArgs) -> Result<Report> {
 	}
 
 	let input_cid = ArtifactClient::new(&ctx.opts.orchestrator)
+		.with_uploader(signer.clone(), chain.client().genesis_hash())
 		.upload(input.clone(), media_type(&args.input))
 		.await
 		.with_context(|| format!("storing {path} in the artifact store"))?;

@@ -102,7 +102,8 @@ async fn bad_input_is_refused_with_nothing_written() {
 	}
 	assert_eq!(next_workflow().await, before, "no workflow was registered");
 
-	// 2. Artifacts: oversized → 413; empty → 400; malformed CID → 400; unknown CID → 404.
+	// 2. Artifacts: oversized → 413; unsigned → 401; empty → 400; malformed CID → 400;
+	// unknown CID → 404.
 	// The store refuses an oversized upload from its Content-Length, before reading the body.
 	// (A client that streams the body into an early 413 races the server closing the
 	// connection, so the request is written by hand: headers only, then the answer is read.)
@@ -113,8 +114,24 @@ async fn bad_input_is_refused_with_nothing_written() {
 	assert_error_body(&serde_json::from_str(&body).unwrap(), "artifact_too_large");
 	let r = http.get(format!("{base}/v1/artifacts/{big_cid}")).send().await.unwrap();
 	assert_eq!(r.status(), 404, "the oversized artifact was not stored");
-	let r = http.post(format!("{base}/v1/artifacts")).body(Vec::new()).send().await.unwrap();
+	// Unsigned (hardening finding 9: the store takes bytes only from accounts the chain knows).
+	let r = http.post(format!("{base}/v1/artifacts")).body(b"anonymous".to_vec()).send().await;
+	let r = r.unwrap();
+	assert_eq!(r.status(), 401);
+	assert_error_body(&r.json().await.unwrap(), "upload_unauthenticated");
+	let r = http.get(format!("{base}/v1/artifacts/{}", cid::cid_of(b"anonymous"))).send().await;
+	assert_eq!(r.unwrap().status(), 404, "the unsigned upload was not stored");
+	// Signed by //Alice (a funded account), but empty.
+	let alice = keys::signer_from_suri("//Alice").unwrap();
+	let mut empty = http.post(format!("{base}/v1/artifacts")).body(Vec::new());
+	for (name, value) in
+		havn_client::artifacts::upload_headers(&alice, client.genesis_hash(), &cid::cid_of(b""))
+	{
+		empty = empty.header(name, value);
+	}
+	let r = empty.send().await.unwrap();
 	assert_eq!(r.status(), 400);
+	assert_error_body(&r.json().await.unwrap(), "empty_artifact");
 	let r = http.get(format!("{base}/v1/artifacts/not-a-cid")).send().await.unwrap();
 	assert_eq!(r.status(), 400);
 	assert_error_body(&r.json().await.unwrap(), "invalid_cid");

@@ -253,7 +253,8 @@ async fn demo_settles_real_jobs_with_the_exact_split() {
 /// A committee member that misses the lead's own batch (here: stopped until the lead has
 /// batched the other two verdicts, then restarted) pools its attestation late, and the lead's
 /// block-by-block pool sweep still batches it: every verdict of the job arrives through the
-/// lead aggregator, none through the 4-block direct fallback.
+/// lead aggregator, none through the 4-block direct fallback. Meanwhile the store loses the
+/// job's outputs; the late attestor's verdict is still `Valid` (finding 9).
 async fn late_attestor_goes_through_the_lead(
 	devnet: &Devnet,
 	client: &HavnClient,
@@ -330,6 +331,18 @@ async fn late_attestor_goes_through_the_lead(
 	let view = client.job(job_id).await.unwrap().unwrap();
 	assert!(matches!(view.phase, JobPhase::Attesting), "job {job_id} is {:?}", view.phase);
 
+	// Hardening finding 9: the store loses the job's outputs while the attestor is down. The
+	// attestor gives no verdict on them for a grace period, in which the execute node (which
+	// keeps its outputs) provides them again; an honest node is not refused for the store's loss.
+	let indexed = havn_e2e::wait_for("the receipt indexed", Duration::from_secs(60), || async {
+		let job = get_json(http, &format!("{rest}/v1/jobs/{job_id}")).await.ok()?;
+		job["receipts"][0]["outputs_cid"].as_str().map(str::to_string)
+	})
+	.await
+	.unwrap();
+	let stored = devnet.dir.join("orchestrator").join("artifacts").join(&indexed);
+	std::fs::remove_file(&stored).unwrap();
+
 	// Back up: the attestor's first rescan finds the committee it owes a verdict to.
 	// Killed when the test ends, however it ends.
 	let mut cmd = Command::new(&argv[0]);
@@ -342,6 +355,7 @@ async fn late_attestor_goes_through_the_lead(
 	})
 	.await
 	.unwrap();
+	assert!(stored.is_file(), "the execute node provided the lost outputs again");
 
 	// Every attestation of the job came in a batch of the lead of its block, the late one
 	// included.

@@ -31,7 +31,7 @@ pub async fn a_job_whose_input_does_not_match_is_released(
 	workflow: u64,
 ) {
 	let input = std::fs::read(workspace_root().join("workflows/inputs/embedding.json")).unwrap();
-	let input_cid = ArtifactClient::new(rest).upload(input, "application/json").await.unwrap();
+	let input_cid = store(client, rest).upload(input, "application/json").await.unwrap();
 	let call = api::tx().execution_log().submit_job(
 		workflow,
 		manifest_digest(b"other bytes than the stored input"),
@@ -175,7 +175,7 @@ async fn submit_stored_input(
 	input: Vec<u8>,
 ) -> u64 {
 	let digest = manifest_digest(&input);
-	let cid = ArtifactClient::new(rest).upload(input, "application/json").await.unwrap();
+	let cid = store(client, rest).upload(input, "application/json").await.unwrap();
 	let call = api::tx().execution_log().submit_job(
 		workflow,
 		digest,
@@ -266,6 +266,11 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<()> {
 			return Some(());
 		}
 	}
+}
+
+/// The store at `rest`, uploading as `//User`.
+fn store(client: &HavnClient, rest: &str) -> ArtifactClient {
+	ArtifactClient::new(rest).with_uploader(user(), client.genesis_hash())
 }
 
 /// The devnet's payer of these jobs.

@@ -4,11 +4,26 @@
 //! registered receipt key (`StakeGuard::NodeInfo`) over `Receipt::signing_payload(genesis_hash)`,
 //! carries a canonical CID whose outputs are in the artifact store, and its `runtime_hash`
 //! covers those outputs (`havn_primitives::receipt::runtime_hash`).
+//!
+//! Outputs missing from the store are no verdict at first (finding 9 of `docs/security.md`: a
+//! store that loses a file must not make an honest node look fraudulent): the attestor retries
+//! on its rescans, and refuses the receipt only once it has seen them missing for
+//! [`AVAILABILITY_GRACE`] blocks, while the node provides them again (`crate::kept`). An
+//! `Invalid` verdict on chain then still needs the quorum of the committee, each member having
+//! seen the outputs missing for that long.
 
 use crate::{job, Shared};
 use anyhow::{anyhow, Context};
 use havn_client::{api, keys, subxt::utils::AccountId32, subxt_signer::sr25519, ClientError};
 use havn_primitives::{cid, Digest, Receipt};
+
+/// Blocks an attestor waits, from the first time it finds a receipt's outputs missing from the
+/// store, before it refuses the receipt for them: three of the execute role's rescans, in
+/// which the node provides kept outputs again.
+pub const AVAILABILITY_GRACE: u64 = 30;
+
+/// Most outputs CIDs an attestor remembers as missing (the oldest are forgotten first).
+const MAX_MISSING: usize = 1_024;
 
 /// A checked receipt: the receipt, whether it passed, and why not.
 pub struct Checked {
@@ -63,14 +78,27 @@ pub async fn check(
 	}
 	let outputs = match shared.store.download(&cid_text).await {
 		Ok(bytes) => bytes,
-		// The node never stored what it signed for.
+		// The node never stored what it signed for, or the store lost it: refused only after
+		// the grace (see the module docs).
 		Err(ClientError::ArtifactNotFound(_)) => {
-			return Ok(refuse("outputs are not in the artifact store".into()))
+			let best = shared.client.best_number().await?;
+			let first = first_missing(shared, &cid_text, best);
+			if best < first.saturating_add(AVAILABILITY_GRACE) {
+				anyhow::bail!(
+					"outputs {cid_text} are not in the artifact store (since block {first}); no \
+					 verdict before block {}",
+					first.saturating_add(AVAILABILITY_GRACE)
+				);
+			}
+			return Ok(refuse(format!(
+				"outputs are not in the artifact store (missing since block {first})"
+			)));
 		}
 		// The store is unreachable, failing or serving wrong bytes: that is no fault of the node,
 		// so no verdict yet (the caller retries).
 		Err(e) => return Err(e).context("fetching the outputs"),
 	};
+	forget_missing(shared, &cid_text);
 	let expected = havn_primitives::receipt::runtime_hash(
 		facts.manifest_hash,
 		facts.input_digest,
@@ -81,4 +109,21 @@ pub async fn check(
 		return Ok(refuse("runtime_hash does not cover the stored outputs".into()));
 	}
 	Ok(Checked { receipt, valid: true, why: None })
+}
+
+/// The block this attestor first found `cid` missing from the store (now, `best`, if never).
+fn first_missing(shared: &Shared, cid: &str, best: u64) -> u64 {
+	let mut missing = shared.missing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+	if !missing.contains_key(cid) && missing.len() >= MAX_MISSING {
+		let oldest = missing.iter().min_by_key(|(_, at)| **at).map(|(c, _)| c.clone());
+		if let Some(oldest) = oldest {
+			missing.remove(&oldest);
+		}
+	}
+	*missing.entry(cid.to_string()).or_insert(best)
+}
+
+/// `cid` is in the store (again).
+fn forget_missing(shared: &Shared, cid: &str) {
+	shared.missing.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(cid);
 }

@@ -3,6 +3,7 @@
 use super::{extract::ApiPath, now_ms, AppState};
 use crate::{
 	error::{ApiError, ErrorBody},
+	uploads::{verify_upload, SignedUpload, UploadPermit, QUOTA_WINDOW_MS},
 	views::ArtifactStored,
 };
 use axum::{
@@ -13,6 +14,7 @@ use axum::{
 	Json,
 };
 use futures::StreamExt;
+use havn_client::artifacts::CID_HEADER;
 
 /// Media type recorded when the upload names none (or an unusable one).
 const DEFAULT_MEDIA_TYPE: &str = "application/octet-stream";
@@ -29,19 +31,36 @@ pub const MEDIA_TYPE_HEADER: &str = "x-havn-media-type";
 #[schema(value_type = String, format = Binary)]
 pub struct ArtifactBytes(pub Vec<u8>);
 
-/// Store the raw request body under its CID.
+/// Store the raw request body under its CID, signed by its uploader.
 ///
-/// Idempotent: uploading the same bytes again (even concurrently) answers the same CID.
+/// The uploader signs the CID of the body (see [`crate::uploads`] for who may upload and how
+/// much); every check runs before the body is read, and the body must then hash to the CID
+/// named. Idempotent: uploading the same bytes again (even concurrently) answers the same CID,
+/// and bytes already stored cost no quota.
 #[utoipa::path(
 	post,
 	path = "/v1/artifacts",
 	tag = "artifacts",
+	params(
+		("x-havn-cid" = String, Header, description = "CID of the body (CIDv1, raw, sha2-256, base32)"),
+		("x-havn-uploader" = String, Header, description = "The uploader's account (SS58 or 0x-hex)"),
+		("x-havn-signature" = String, Header, description = "The uploader's sr25519 signature \
+			over `SCALE(\"havn/upload/v1\\0\\0\", genesis_hash, cid)`, 0x-hex (64 bytes)"),
+	),
 	request_body(content = ArtifactBytes, content_type = "application/octet-stream",
 		description = "The artifact's bytes; `Content-Type` is recorded"),
 	responses(
 		(status = 201, description = "Stored (or already stored)", body = ArtifactStored),
-		(status = 400, description = "Empty body", body = ErrorBody),
+		(status = 400, description = "Empty body, a malformed header, or a body that is not \
+			the CID named", body = ErrorBody),
+		(status = 401, description = "Unsigned, or the signature does not verify", body = ErrorBody),
+		(status = 403, description = "The uploader holds no bond and cannot pay for a job",
+			body = ErrorBody),
 		(status = 413, description = "Above --max-artifact-bytes", body = ErrorBody),
+		(status = 429, description = "The uploader's quota is spent, or it has 2 uploads in \
+			flight", body = ErrorBody),
+		(status = 503, description = "The chain is not reached, or the store is reading \
+			--max-concurrent-uploads uploads", body = ErrorBody),
 	)
 )]
 pub async fn upload(
@@ -58,6 +77,10 @@ pub async fn upload(
 	if declared.is_some_and(|len| len > limit as u64) {
 		return Err(too_large);
 	}
+	if declared == Some(0) {
+		return Err(ApiError::EmptyArtifact);
+	}
+	let (signed, _permit) = admit(&state, &headers, declared.unwrap_or(0)).await?;
 	let mut bytes = Vec::with_capacity(declared.map_or(0, |d| d as usize));
 	let mut stream = body.into_data_stream();
 	while let Some(chunk) = stream.next().await {
@@ -73,6 +96,17 @@ pub async fn upload(
 	if bytes.is_empty() {
 		return Err(ApiError::EmptyArtifact);
 	}
+	if havn_primitives::cid::cid_of(&bytes) != signed.cid {
+		return Err(ApiError::InvalidField {
+			field: CID_HEADER,
+			reason: "the body is not the artifact this CID names".into(),
+		});
+	}
+	let uploader = signed.uploader.to_string();
+	let size = bytes.len() as u64;
+	if declared.is_none() && !state.artifacts.size(&signed.cid).await.is_ok_and(|s| s.is_some()) {
+		check_quota(&state, &uploader, size).await?;
+	}
 	let media_type = headers
 		.get(header::CONTENT_TYPE)
 		.and_then(|v| v.to_str().ok())
@@ -81,12 +115,58 @@ pub async fn upload(
 		.to_string();
 	let (cid, created) =
 		state.artifacts.put(&bytes).await.map_err(|e| ApiError::internal("artifact write", &e))?;
-	let size = bytes.len() as u64;
-	state.db.insert_artifact(&cid, size, &media_type, now_ms()).await?;
+	let at = now_ms();
+	state.db.insert_artifact(&cid, size, &media_type, at).await?;
 	if created {
-		tracing::info!(cid = %cid, size, "artifact stored");
+		state.db.record_upload(&uploader, &cid, size, at).await?;
+		tracing::info!(cid = %cid, size, uploader = %uploader, "artifact stored");
 	}
 	Ok((StatusCode::CREATED, Json(ArtifactStored { cid, size })))
+}
+
+/// The admission of an upload of `size` bytes (0 when not declared) before its body is read
+/// (see [`crate::uploads`]): its signature, its uploader's standing on chain, its quota and a
+/// place in the gate.
+async fn admit(
+	state: &AppState,
+	headers: &HeaderMap,
+	size: u64,
+) -> Result<(SignedUpload, UploadPermit), ApiError> {
+	let genesis = state.status.genesis().ok_or(ApiError::ChainUnavailable)?;
+	let signed = verify_upload(headers, genesis.into())?;
+	let chain = state.chain.get().ok_or(ApiError::ChainUnavailable)?;
+	let may =
+		tokio::time::timeout(state.limits.chain_query_timeout, chain.may_upload(signed.uploader))
+			.await
+			.map_err(|_| ApiError::ChainUnavailable)?
+			.map_err(|e| {
+				tracing::warn!(error = %e, "reading an uploader's standing");
+				ApiError::ChainUnavailable
+			})?;
+	let uploader = signed.uploader.to_string();
+	if !may {
+		return Err(ApiError::UploaderNotEligible(uploader));
+	}
+	// Bytes already stored (by anyone) cost no quota.
+	let stored = state
+		.artifacts
+		.size(&signed.cid)
+		.await
+		.map_err(|e| ApiError::internal("artifact read", &e))?;
+	check_quota(state, &uploader, if stored.is_some() { 0 } else { size }).await?;
+	let permit = state.uploads.admit(&signed.uploader)?;
+	Ok((signed, permit))
+}
+
+/// Refuse `size` more bytes from `uploader` when they would pass its quota.
+async fn check_quota(state: &AppState, uploader: &str, size: u64) -> Result<(), ApiError> {
+	let quota = state.limits.upload_quota_bytes;
+	let since = now_ms().saturating_sub(QUOTA_WINDOW_MS);
+	let used = state.db.uploaded_bytes_since(uploader, since).await?;
+	if used.saturating_add(size) > quota {
+		return Err(ApiError::UploadQuotaExceeded { account: uploader.to_string(), quota });
+	}
+	Ok(())
 }
 
 /// The bytes of an artifact, with its `ETag` (the CID); `HEAD` answers the headers only.

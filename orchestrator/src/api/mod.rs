@@ -61,6 +61,11 @@ pub trait ChainQueries: Send + Sync + 'static {
 		&self,
 		job: u64,
 	) -> BoxFuture<'_, Result<Option<(havn_primitives::api::JobPhase, Vec<String>)>, String>>;
+
+	/// Whether `account` may store artifacts, at the best block: it holds a StakeGuard bond,
+	/// or free balance of at least `ExecutionLog::JobDeposit` (see [`crate::uploads`]).
+	fn may_upload(&self, account: subxt::utils::AccountId32)
+		-> BoxFuture<'_, Result<bool, String>>;
 }
 
 /// The live chain queries of the API, replaced on every reconnection.
@@ -85,6 +90,13 @@ impl ChainSlot {
 	}
 }
 
+/// Default `--upload-quota-bytes`: 1 GiB of new bytes per account per 24 h.
+pub const DEFAULT_UPLOAD_QUOTA_BYTES: u64 = 1 << 30;
+
+/// Default `--max-concurrent-uploads`: at most this many uploads buffered at once (16 MiB
+/// each at most).
+pub const DEFAULT_MAX_CONCURRENT_UPLOADS: usize = 8;
+
 /// Limits and knobs of the API.
 #[derive(Clone, Copy, Debug)]
 pub struct ApiLimits {
@@ -99,6 +111,10 @@ pub struct ApiLimits {
 	/// Whether the service follows a chain (`false` with `--no-index`: `/health` does not
 	/// report the absent chain connection as `degraded`).
 	pub follows_chain: bool,
+	/// New bytes one account may store per [`crate::uploads::QUOTA_WINDOW_MS`].
+	pub upload_quota_bytes: u64,
+	/// Uploads read at once, in all.
+	pub max_concurrent_uploads: usize,
 }
 
 impl Default for ApiLimits {
@@ -109,6 +125,8 @@ impl Default for ApiLimits {
 			request_timeout: Duration::from_secs(30),
 			chain_query_timeout: Duration::from_secs(2),
 			follows_chain: true,
+			upload_quota_bytes: DEFAULT_UPLOAD_QUOTA_BYTES,
+			max_concurrent_uploads: DEFAULT_MAX_CONCURRENT_UPLOADS,
 		}
 	}
 }
@@ -128,6 +146,8 @@ pub struct AppState {
 	pub chain: Arc<ChainSlot>,
 	/// Limits.
 	pub limits: ApiLimits,
+	/// The uploads being read (`limits.max_concurrent_uploads` at most).
+	pub uploads: crate::uploads::UploadGate,
 }
 
 impl AppState {
@@ -146,6 +166,7 @@ impl AppState {
 			metrics: Arc::new(Metrics::new()?),
 			status: Arc::new(ChainStatus::new()),
 			chain: Default::default(),
+			uploads: crate::uploads::UploadGate::new(limits.max_concurrent_uploads),
 			limits,
 		})
 	}

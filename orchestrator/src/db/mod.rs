@@ -24,10 +24,11 @@ use sqlx::{
 use std::borrow::Cow;
 
 /// The schema migrations, embedded at compile time.
-const MIGRATIONS: [(i64, &str, &str); 3] = [
+const MIGRATIONS: [(i64, &str, &str); 4] = [
 	(1, "init", include_str!("../../migrations/0001_init.sql")),
 	(2, "aggregates", include_str!("../../migrations/0002_aggregates.sql")),
 	(3, "pruning", include_str!("../../migrations/0003_pruning.sql")),
+	(4, "uploads", include_str!("../../migrations/0004_uploads.sql")),
 ];
 
 /// The `CREATE INDEX` statements (secondary indexes) of the migrations, in order.

@@ -216,4 +216,39 @@ impl Db {
 			.map(|row| row.try_get::<String, _>("media_type"))
 			.transpose()?)
 	}
+
+	/// New bytes `account` stored since `since_ms` (ms since the Unix epoch).
+	pub async fn uploaded_bytes_since(&self, account: &str, since_ms: u64) -> Result<u64, DbError> {
+		let row = sqlx::query(
+			"SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS total FROM artifact_uploads \
+			 WHERE account = $1 AND at_ms >= $2",
+		)
+		.bind(account.to_string())
+		.bind(int(since_ms)?)
+		.fetch_one(self.pool())
+		.await?;
+		let total: i64 = row.try_get("total")?;
+		Ok(u64::try_from(total).unwrap_or(0))
+	}
+
+	/// Record that `account` stored the new artifact `cid` of `size` bytes at `at_ms`.
+	pub async fn record_upload(
+		&self,
+		account: &str,
+		cid: &str,
+		size: u64,
+		at_ms: u64,
+	) -> Result<(), DbError> {
+		sqlx::query(
+			"INSERT INTO artifact_uploads (account, cid, size, at_ms) VALUES ($1, $2, $3, $4) \
+			 ON CONFLICT (account, cid) DO NOTHING",
+		)
+		.bind(account.to_string())
+		.bind(cid.to_string())
+		.bind(int(size)?)
+		.bind(int(at_ms)?)
+		.execute(self.pool())
+		.await?;
+		Ok(())
+	}
 }

@@ -303,7 +303,7 @@ async fn nodes_validators_dashboard_health_metrics_openapi() {
 /// `application/octet-stream`, and the raw bytes round-trip under their own CID.
 #[tokio::test]
 async fn the_openapi_document_describes_artifact_bodies_as_bytes() {
-	let (_dir, _c, _state, router) = indexed_app().await;
+	let (_dir, _c, state, router) = indexed_app().await;
 	let (_, doc) = get_json(&router, "/openapi.json").await;
 	let resolve = |schema: &serde_json::Value| match schema["$ref"].as_str() {
 		Some(r) => doc["components"]["schemas"][r.rsplit('/').next().unwrap()].clone(),
@@ -318,12 +318,12 @@ async fn the_openapi_document_describes_artifact_bodies_as_bytes() {
 	}
 	// What the document says is what the wire carries: raw bytes in, the same bytes out.
 	let bytes = b"\x00\x01havn raw bytes\xff".to_vec();
-	let request = Request::builder()
-		.method(Method::POST)
-		.uri("/v1/artifacts")
-		.header(header::CONTENT_TYPE, "application/octet-stream")
-		.body(Body::from(bytes.clone()))
-		.unwrap();
+	state.status.set_genesis(UPLOAD_GENESIS);
+	let request = upload_as(
+		&subxt_signer::sr25519::dev::alice(),
+		bytes.clone(),
+		Some("application/octet-stream"),
+	);
 	let (status, _, body) = send(&router, request).await;
 	assert_eq!(status, StatusCode::CREATED);
 	let stored: serde_json::Value = serde_json::from_slice(&body).unwrap();

@@ -379,6 +379,16 @@ impl api::ChainQueries for FixedChain {
 			})
 		})
 	}
+
+	fn may_upload(
+		&self,
+		account: subxt::utils::AccountId32,
+	) -> futures::future::BoxFuture<'_, Result<bool, String>> {
+		// The fixture chain's participants: Alice (funded), Bob (bonded); nobody else.
+		Box::pin(async move {
+			Ok([dev::alice(), dev::bob()].iter().any(|k| k.public_key().to_account_id() == account))
+		})
+	}
 }
 
 /// An API over the whole history, connected to [`FixedChain`].
@@ -393,6 +403,53 @@ pub async fn indexed_app() -> (tempfile::TempDir, Cast, AppState, Router) {
 	state.status.set_finalized(8, &state.metrics);
 	state.chain.set(Some(Arc::new(FixedChain)));
 	(dir, c, state, router)
+}
+
+/// The genesis hash of the fixture chain whose accounts sign uploads and attestations.
+pub const UPLOAD_GENESIS: [u8; 32] = crate::pool::GENESIS;
+
+/// An API over `db` that takes uploads: the fixture chain's genesis known and [`FixedChain`]
+/// answering who may upload (Alice and Bob).
+pub async fn store_app(
+	dir: &std::path::Path,
+	db: Db,
+	limits: api::ApiLimits,
+) -> (AppState, Router) {
+	let (state, router) = app(dir, db, limits).await;
+	state.status.set_genesis(UPLOAD_GENESIS);
+	state.chain.set(Some(Arc::new(FixedChain)));
+	(state, router)
+}
+
+/// `POST /v1/artifacts` of `bytes` (with its `Content-Length`) signed by `signer` for
+/// [`UPLOAD_GENESIS`], with `content_type` if given.
+pub fn upload_as(
+	signer: &havn_client::Signer,
+	bytes: Vec<u8>,
+	content_type: Option<&str>,
+) -> Request<Body> {
+	let cid = havn_primitives::cid::cid_of(&bytes);
+	signed_upload(signer, &cid, content_type)
+		.header(axum::http::header::CONTENT_LENGTH, bytes.len())
+		.body(Body::from(bytes))
+		.unwrap()
+}
+
+/// A `POST /v1/artifacts` request builder carrying `signer`'s signature of `cid`.
+pub fn signed_upload(
+	signer: &havn_client::Signer,
+	cid: &str,
+	content_type: Option<&str>,
+) -> axum::http::request::Builder {
+	let mut request = Request::post("/v1/artifacts");
+	let genesis = havn_primitives::Digest::from(UPLOAD_GENESIS);
+	for (name, value) in havn_client::artifacts::upload_headers(signer, genesis, cid) {
+		request = request.header(name, value);
+	}
+	if let Some(ct) = content_type {
+		request = request.header(axum::http::header::CONTENT_TYPE, ct);
+	}
+	request
 }
 
 /// Send `request`; return the status, headers and body.

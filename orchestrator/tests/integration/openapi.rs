@@ -10,7 +10,7 @@ use crate::{
 };
 use axum::{
 	body::Body,
-	http::{header, Method, Request, StatusCode},
+	http::{Request, StatusCode},
 };
 use havn_primitives::Verdict;
 use serde_json::{json, Value};
@@ -106,13 +106,17 @@ async fn every_json_answer_matches_its_documented_schema() {
 		assert_valid(&doc, &schema, &answer, &format!("POST /v1/attestations ({status})"));
 	}
 
-	// POST /v1/artifacts answers JSON: the stored artifact, or a refusal.
-	for (bytes, content_type) in [(b"raw".to_vec(), "application/octet-stream"), (vec![], "")] {
-		let mut request = Request::builder().method(Method::POST).uri("/v1/artifacts");
-		if !content_type.is_empty() {
-			request = request.header(header::CONTENT_TYPE, content_type);
-		}
-		let (status, _, answer) = send(&router, request.body(Body::from(bytes)).unwrap()).await;
+	// POST /v1/artifacts answers JSON: the stored artifact, or a refusal (empty, unsigned,
+	// by an account that may not upload).
+	state.chain.set(Some(std::sync::Arc::new(FixedChain)));
+	let unsigned = Request::post("/v1/artifacts").body(Body::from(b"raw".to_vec())).unwrap();
+	for request in [
+		upload_as(&dev::alice(), b"raw".to_vec(), Some("application/octet-stream")),
+		upload_as(&dev::alice(), vec![], None),
+		unsigned,
+		upload_as(&dev::dave(), b"raw".to_vec(), None),
+	] {
+		let (status, _, answer) = send(&router, request).await;
 		let answer: Value = serde_json::from_slice(&answer).unwrap();
 		let schema = response_schema(&doc, "post", "/v1/artifacts", status);
 		assert_valid(&doc, &schema, &answer, &format!("POST /v1/artifacts ({status})"));
