@@ -78,21 +78,23 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, &cli.run.pool_config)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		}
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, &cli.run.pool_config)?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		}
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, &cli.run.pool_config)?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		}
@@ -100,7 +102,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, &cli.run.pool_config)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		}
@@ -112,7 +114,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, &cli.run.pool_config)?;
 				let aux_revert = Box::new(|client, _, blocks| {
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
@@ -131,17 +133,20 @@ pub fn run() -> sc_cli::Result<()> {
 						config.chain_spec,
 					)),
 				BenchmarkCmd::Block(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, .. } =
+						service::new_partial(&config, &cli.run.pool_config)?;
 					cmd.run(client)
 				}
 				BenchmarkCmd::Storage(cmd) => {
-					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, backend, .. } =
+						service::new_partial(&config, &cli.run.pool_config)?;
 					let db = backend.expose_db();
 					let storage = backend.expose_storage();
 					cmd.run(config, client, db, storage, None)
 				}
 				BenchmarkCmd::Overhead(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, .. } =
+						service::new_partial(&config, &cli.run.pool_config)?;
 					let ext_builder = RemarkBuilder::new(client.clone());
 					cmd.run(
 						config.chain_spec.name().into(),
@@ -153,7 +158,8 @@ pub fn run() -> sc_cli::Result<()> {
 					)
 				}
 				BenchmarkCmd::Extrinsic(cmd) => {
-					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let PartialComponents { client, .. } =
+						service::new_partial(&config, &cli.run.pool_config)?;
 					let ext_factory = ExtrinsicFactory(vec![
 						Box::new(RemarkBuilder::new(client.clone())),
 						Box::new(TransferKeepAliveBuilder::new(
@@ -175,6 +181,7 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let pool = cli.run.pool_config.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
@@ -182,10 +189,10 @@ pub fn run() -> sc_cli::Result<()> {
 							havn_runtime::opaque::Block,
 							<havn_runtime::opaque::Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, &pool)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, &pool)
 							.map_err(sc_cli::Error::Service)
 					}
 				}

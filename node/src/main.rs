@@ -12,6 +12,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod pool;
 mod rpc;
 mod service;
 

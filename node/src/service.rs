@@ -3,7 +3,7 @@
 
 use futures::FutureExt;
 use havn_runtime::{self, apis::RuntimeApi, opaque::Block};
-use sc_client_api::{Backend, BlockBackend};
+use sc_client_api::{Backend, BlockBackend, UsageProvider};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
 use sc_consensus_grandpa::SharedVoterState;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
@@ -38,8 +38,75 @@ pub type Service = sc_service::PartialComponents<
 	),
 >;
 
-/// Build the client, backend, import queue and transaction pool.
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+/// The transaction pool's options from the node's `--pool-*` flags, as `sc-cli` makes them
+/// (`TransactionPoolParams::transaction_pool`, whose result keeps them private): the ready
+/// queue holds `--pool-limit` transactions and `--pool-kbytes`, the future queue a tenth, and a
+/// refused transaction is banned for `--tx-ban-seconds` (none on a development chain, 30
+/// minutes otherwise).
+fn pool_options(
+	params: &sc_cli::TransactionPoolParams,
+	is_dev: bool,
+) -> sc_transaction_pool::Options {
+	let mut options = sc_transaction_pool::Options::default();
+	let bytes = params.pool_kbytes.saturating_mul(1024);
+	options.ready.count = params.pool_limit;
+	options.ready.total_bytes = bytes;
+	options.future.count = params.pool_limit / 10;
+	options.future.total_bytes = bytes / 10;
+	options.ban_time = match params.tx_ban_seconds {
+		Some(seconds) => Duration::from_secs(seconds),
+		None if is_dev => Duration::ZERO,
+		None => Duration::from_secs(30 * 60),
+	};
+	options
+}
+
+/// The transaction pool. The fork-aware pool (`--pool-type fork-aware`, the default) runs over
+/// FRAME's chain API with the decode check in front ([`crate::pool::CheckedChainApi`]); the
+/// single-state pool (`--pool-type single-state`) takes only FRAME's own chain API, so it runs
+/// without the check (a warning says so).
+fn transaction_pool(
+	config: &Configuration,
+	pool: &sc_cli::TransactionPoolParams,
+	client: &Arc<FullClient>,
+	task_manager: &TaskManager,
+) -> sc_transaction_pool::TransactionPoolHandle<Block, FullClient> {
+	let spawner = task_manager.spawn_essential_handle();
+	let prometheus = config.prometheus_registry();
+	let is_validator = config.role.is_authority().into();
+	if let sc_cli::TransactionPoolType::SingleState = pool.pool_type {
+		log::warn!(
+			"the single-state transaction pool validates without the decode check: an \
+			 undecodable transaction traps the runtime (use --pool-type fork-aware)"
+		);
+		return sc_transaction_pool::Builder::new(spawner, client.clone(), is_validator)
+			.with_options(config.transaction_pool.clone())
+			.with_prometheus(prometheus)
+			.build();
+	}
+	let is_dev = config.chain_spec.chain_type() == sc_service::ChainType::Development;
+	let inner = sc_transaction_pool::FullChainApi::new(client.clone(), prometheus, &spawner);
+	let api = Arc::new(crate::pool::CheckedChainApi::new(inner, client.clone()));
+	let chain = client.usage_info().chain;
+	sc_transaction_pool::TransactionPoolWrapper(Box::new(
+		sc_transaction_pool::ForkAwareTxPool::new_with_background_worker(
+			pool_options(pool, is_dev),
+			is_validator,
+			api,
+			prometheus,
+			spawner,
+			chain.best_hash,
+			chain.finalized_hash,
+		),
+	))
+}
+
+/// Build the client, backend, import queue and transaction pool (its options from `pool`, the
+/// node's `--pool-*` flags).
+pub fn new_partial(
+	config: &Configuration,
+	pool: &sc_cli::TransactionPoolParams,
+) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
 		.clone()
@@ -68,16 +135,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 	let select_chain = sc_consensus::LongestChain::new(backend.clone());
 
-	let transaction_pool = Arc::from(
-		sc_transaction_pool::Builder::new(
-			task_manager.spawn_essential_handle(),
-			client.clone(),
-			config.role.is_authority().into(),
-		)
-		.with_options(config.transaction_pool.clone())
-		.with_prometheus(config.prometheus_registry())
-		.build(),
-	);
+	let transaction_pool = Arc::from(transaction_pool(config, pool, &client, &task_manager));
 
 	let (grandpa_block_import, grandpa_link) = sc_consensus_grandpa::block_import(
 		client.clone(),
@@ -133,6 +191,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	pool: &sc_cli::TransactionPoolParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -143,7 +202,7 @@ pub fn new_full<
 		select_chain,
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
-	} = new_partial(&config)?;
+	} = new_partial(&config, pool)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

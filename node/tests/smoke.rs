@@ -1,7 +1,9 @@
 //! Node smoke test: start `havn-node --dev --tmp`, wait for finalized block >= 3, and check
-//! over JSON-RPC that the metadata lists every Havn pallet and that Prometheus serves metrics.
+//! over JSON-RPC that the metadata lists every Havn pallet and that Prometheus serves metrics;
+//! then send, as an attacker would, an extrinsic whose argument is over its bound (hardening
+//! finding 13): a typed refusal, and no trap in the runtime.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use codec::Decode;
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
@@ -122,5 +124,58 @@ async fn dev_node_finalizes_and_exposes_every_pallet() {
 
 	let metrics = http_get(prometheus_port, "/metrics");
 	assert!(metrics.contains("substrate_block_height"), "Prometheus metrics missing");
+
+	// Hardening finding 13: the pool asks the runtime whether the bytes decode before it
+	// validates them, so the runtime's `validate_transaction` glue never traps on them (which
+	// printed a panic and a wasm backtrace in this log per transaction).
+	for extra in 0..3 {
+		let refused = client
+			.request::<String, _>(
+				"author_submitExtrinsic",
+				rpc_params![over_bound_extrinsic(extra)],
+			)
+			.await
+			.expect_err("an undecodable extrinsic is refused");
+		let jsonrpsee::core::client::Error::Call(error) = refused else {
+			panic!("expected a JSON-RPC error, got {refused:?}");
+		};
+		assert_eq!(error.code(), 1010, "Invalid Transaction expected: {error:?}");
+		assert!(!error.message().contains("backtrace"), "{error:?}");
+	}
+	let mut logs = String::new();
+	log.reopen().unwrap().read_to_string(&mut logs).unwrap();
+	for trap in ["Bad input data provided to validate_transaction", "wasm backtrace"] {
+		assert!(
+			!logs.to_lowercase().contains(&trap.to_lowercase()),
+			"`{trap}` in the node log:\n{logs}"
+		);
+	}
 	drop(node);
+}
+
+/// A bare `ExecutionLog::submit_job` whose `input_uri` (at most `MaxInputUriLen`, 256 bytes) is
+/// 4 KiB and `extra` bytes, SCALE-encoded as the pool receives extrinsics, 0x-hex. The same extrinsic with a
+/// 1-byte URI encodes by the runtime's own types; only the URI's length prefix and bytes differ.
+fn over_bound_extrinsic(extra: usize) -> String {
+	use codec::Encode;
+	let call = havn_runtime::RuntimeCall::ExecutionLog(pallet_execution_log::Call::submit_job {
+		workflow_id: 0,
+		input_digest: Default::default(),
+		input_uri: vec![7u8].try_into().unwrap(),
+		compute_class: havn_primitives::ComputeClass::S,
+		max_fee: 1,
+		redundancy: 1,
+		deadline: 30,
+	});
+	let within = havn_runtime::UncheckedExtrinsic::new_bare(call).encode();
+	// `Compact(len) ‖ version ‖ call`; the call is `pallet ‖ call index ‖ u64 ‖ H256 ‖ uri ‖ …`,
+	// and a 1-byte URI is `0x04 0x07`.
+	let mut body = &within[..];
+	let _length = codec::Compact::<u32>::decode(&mut body).unwrap();
+	let uri_at = 1 + 2 + 8 + 32;
+	assert_eq!(&body[uri_at..uri_at + 2], &[0x04, 0x07]);
+	let mut over = body[..uri_at].to_vec();
+	vec![7u8; 4096 + extra].encode_to(&mut over);
+	over.extend_from_slice(&body[uri_at + 2..]);
+	format!("0x{}", hex::encode(over.encode()))
 }

@@ -194,4 +194,21 @@ sp_api::decl_runtime_apis! {
 		/// challenged); `None` for an unknown job.
 		fn committee(job_id: JobId) -> Option<Vec<AccountId>>;
 	}
+
+	/// The check the node makes before an extrinsic reaches `TaggedTransactionQueue`
+	/// (hardening finding 13 of `docs/security.md`): the runtime's API glue decodes the
+	/// extrinsic argument of `validate_transaction` itself and traps on bytes it cannot decode
+	/// (an argument over its bound, say), printing a panic and a wasm backtrace in the node's log
+	/// for every such transaction. This call takes the raw bytes, which always decode, and
+	/// decodes them as the runtime's extrinsic in the runtime, so it follows every runtime
+	/// upgrade.
+	#[api_version(1)]
+	pub trait ExtrinsicCheckApi {
+		/// `Ok` when `encoded` (the SCALE bytes of an extrinsic, as the pool holds them) decodes
+		/// as this runtime's extrinsic, whole, within the extrinsic nesting limit;
+		/// `InvalidTransaction::Call` otherwise.
+		fn check_extrinsic(
+			encoded: alloc::vec::Vec<u8>,
+		) -> Result<(), sp_runtime::transaction_validity::TransactionValidityError>;
+	}
 }

@@ -97,6 +97,14 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl havn_primitives::api::ExtrinsicCheckApi<Block> for Runtime {
+		fn check_extrinsic(
+			encoded: alloc::vec::Vec<u8>,
+		) -> Result<(), sp_runtime::transaction_validity::TransactionValidityError> {
+			crate::check_extrinsic(&encoded)
+		}
+	}
+
 	impl sp_offchain::OffchainWorkerApi<Block> for Runtime {
 		fn offchain_worker(header: &<Block as BlockT>::Header) {
 			Executive::offchain_worker(header)

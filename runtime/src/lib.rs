@@ -81,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("havn"),
 	impl_name: alloc::borrow::Cow::Borrowed("havn-node"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -139,6 +139,23 @@ pub type TxExtension = (
 /// Unchecked extrinsic.
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// Whether `encoded` decodes, whole, as an [`UncheckedExtrinsic`] within the nesting limit
+/// (`frame_support::MAX_EXTRINSIC_DEPTH`), as the block import and `validate_transaction`
+/// decode it; `InvalidTransaction::Call` if not. The node asks this
+/// (`havn_primitives::api::ExtrinsicCheckApi`) before it validates a transaction, so bytes the
+/// runtime cannot decode never reach `validate_transaction`'s API glue, which traps on them.
+pub fn check_extrinsic(
+	encoded: &[u8],
+) -> Result<(), sp_runtime::transaction_validity::TransactionValidityError> {
+	use codec::DecodeLimit;
+	UncheckedExtrinsic::decode_all_with_depth_limit(
+		frame_support::MAX_EXTRINSIC_DEPTH,
+		&mut &encoded[..],
+	)
+	.map(|_| ())
+	.map_err(|_| sp_runtime::transaction_validity::InvalidTransaction::Call.into())
+}
+
 /// The payload signed by a transaction's sender.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
