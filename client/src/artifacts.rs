@@ -35,6 +35,9 @@ pub fn upload_headers(
 	]
 }
 
+/// Attempts of an upload while the store is busy ([`ArtifactClient::upload`]).
+pub const UPLOAD_ATTEMPTS: u32 = 6;
+
 /// Largest artifact a client downloads by default, in bytes (16 MiB).
 pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
 
@@ -97,36 +100,54 @@ impl ArtifactClient {
 
 	/// Store `bytes`, signed by the uploader ([`Self::with_uploader`]; without one the store
 	/// refuses the upload); returns their CID (checked against the local computation).
+	///
+	/// A store that is busy (`503 uploads_busy`) or reading this uploader's other uploads (`429
+	/// too_many_uploads`) is asked again, up to [`UPLOAD_ATTEMPTS`] times over about 6 s; other
+	/// refusals are final.
 	pub async fn upload(&self, bytes: Vec<u8>, media_type: &str) -> Result<String, ClientError> {
 		let expected = cid::cid_of(&bytes);
-		let mut request = self
-			.http
-			.post(format!("{}/v1/artifacts", self.base))
-			.header("content-type", media_type);
-		if let Some((signer, genesis)) = &self.uploader {
-			for (name, value) in upload_headers(signer, *genesis, &expected) {
-				request = request.header(name, value);
+		let mut pause = std::time::Duration::from_millis(250);
+		for attempt in 1..=UPLOAD_ATTEMPTS {
+			let mut request = self
+				.http
+				.post(format!("{}/v1/artifacts", self.base))
+				.header("content-type", media_type);
+			if let Some((signer, genesis)) = &self.uploader {
+				for (name, value) in upload_headers(signer, *genesis, &expected) {
+					request = request.header(name, value);
+				}
 			}
+			let resp = request
+				.body(bytes.clone())
+				.send()
+				.await
+				.map_err(|e| ClientError::Artifact(format!("upload to {}: {e}", self.base)))?;
+			let status = resp.status();
+			if !status.is_success() {
+				let body = resp.text().await.unwrap_or_default();
+				let busy = status == reqwest::StatusCode::SERVICE_UNAVAILABLE
+					|| (status == reqwest::StatusCode::TOO_MANY_REQUESTS
+						&& body.contains("\"too_many_uploads\""));
+				if busy && attempt < UPLOAD_ATTEMPTS {
+					tokio::time::sleep(pause).await;
+					pause = (pause * 2).min(std::time::Duration::from_secs(2));
+					continue;
+				}
+				return Err(ClientError::Artifact(format!("upload refused ({status}): {body}")));
+			}
+			let stored: Stored = resp
+				.json()
+				.await
+				.map_err(|e| ClientError::Artifact(format!("upload answer: {e}")))?;
+			if stored.cid != expected {
+				return Err(ClientError::Artifact(format!(
+					"store answered CID {} for content whose CID is {expected}",
+					stored.cid
+				)));
+			}
+			return Ok(expected);
 		}
-		let resp = request
-			.body(bytes)
-			.send()
-			.await
-			.map_err(|e| ClientError::Artifact(format!("upload to {}: {e}", self.base)))?;
-		let status = resp.status();
-		if !status.is_success() {
-			let body = resp.text().await.unwrap_or_default();
-			return Err(ClientError::Artifact(format!("upload refused ({status}): {body}")));
-		}
-		let stored: Stored =
-			resp.json().await.map_err(|e| ClientError::Artifact(format!("upload answer: {e}")))?;
-		if stored.cid != expected {
-			return Err(ClientError::Artifact(format!(
-				"store answered CID {} for content whose CID is {expected}",
-				stored.cid
-			)));
-		}
-		Ok(expected)
+		Err(ClientError::Artifact(format!("upload to {}: the store stayed busy", self.base)))
 	}
 
 	/// Whether the store holds the artifact `cid` (`HEAD`, no body read).

@@ -19,9 +19,9 @@
 //!    ([`job::MIN_BLOCKS_TO_RUN`]; [`job::run_deadline`] is also the deadline the executors
 //!    run by, which caps every `http` request's timeout).
 //!
-//! Jobs run side by side, each on its own task; the executors' model slot lets one `embed` or
-//! `llm` step run at a time, so a job waiting on an operator's `http` server never holds the
-//! models from the others (finding 12 of `docs/security.md`).
+//! Jobs run side by side, at most [`MAX_JOBS`] at once, each on its own task; the executors'
+//! model slot lets one `embed` or `llm` step run at a time, so a job waiting on an operator's
+//! `http` server never holds the models from the others (finding 12 of `docs/security.md`).
 //!
 //! Each executed job logs one `receipt submitted` line with the wall time of every phase, in
 //! milliseconds: `chain_ms` (reading the job and its manifest version from the chain),
@@ -96,6 +96,10 @@ pub async fn heartbeat(shared: &Shared) -> Result<(), ClientError> {
 	Ok(())
 }
 
+/// Most jobs a node runs at once (each holds a blocking thread while it runs; the models run
+/// one step at a time whatever this is).
+pub const MAX_JOBS: usize = 8;
+
 /// Failed runs of a job whose manifest or inputs the artifact store does not serve before the
 /// node releases it as `InputUnavailable` (a rescan retries a failed job every
 /// `RESCAN_EVERY` blocks, so the store gets about 20 blocks to come back).
@@ -143,6 +147,7 @@ pub async fn run_job(
 	let started = Instant::now();
 	let facts = job::facts(&shared.client, job_id).await?;
 	let chain = started.elapsed();
+	let _running = shared.jobs.acquire().await?;
 	let best = shared.client.best_number().await?;
 	let Some(deadline) = job::run_deadline(best, facts.deadline, shared.block_time()) else {
 		release(&shared, job_id, ReleaseReason::Declined).await;
@@ -173,7 +178,8 @@ pub async fn run_job(
 		media_type: "application/json".into(),
 		bytes: run.output.document.clone(),
 	});
-	shared.kept_outputs().keep(job_id, facts.deadline, outputs);
+	let until = facts.deadline.saturating_add(u64::from(shared.params().challenge_window));
+	shared.kept_outputs().keep(job_id, until, outputs);
 	let started = Instant::now();
 	let receipt = Receipt {
 		workflow_id: facts.workflow_id,
@@ -218,23 +224,25 @@ pub async fn run_job(
 	Ok(())
 }
 
-/// Upload again every kept output (see [`crate::kept`]) of a job whose deadline is not past
-/// `best` that the store no longer has: a store that lost an output must not make this node
-/// look fraudulent to the attestors, who wait [`crate::attest::receipts::AVAILABILITY_GRACE`]
-/// blocks for it.
+/// Upload again every kept output (see [`crate::kept`]) that the store no longer has: a store
+/// that lost an output must not make this node look fraudulent to the attestors, who wait
+/// [`crate::attest::receipts::AVAILABILITY_GRACE`] blocks for it. `best` is the best block.
 pub async fn reprovide(shared: &Shared, best: u64) {
 	let current = shared.kept_outputs().current(best);
-	for (job_id, output) in current {
-		match shared.store.exists(&output.cid).await {
+	for (job_id, cid) in current {
+		match shared.store.exists(&cid).await {
 			Ok(true) => {}
-			Ok(false) => match shared.store.upload(output.bytes, &output.media_type).await {
-				Ok(_) => {
-					tracing::warn!(job_id, cid = %output.cid, "the store had lost an output: provided it again")
+			Ok(false) => {
+				let Some(output) = shared.kept_outputs().output(job_id, &cid) else { continue };
+				match shared.store.upload(output.bytes, &output.media_type).await {
+					Ok(_) => {
+						tracing::warn!(job_id, %cid, "the store had lost an output: provided it again")
+					}
+					Err(e) => {
+						tracing::warn!(job_id, %cid, error = %e, "providing a lost output again failed")
+					}
 				}
-				Err(e) => {
-					tracing::warn!(job_id, cid = %output.cid, error = %e, "providing a lost output again failed")
-				}
-			},
+			}
 			Err(e) => tracing::debug!(job_id, error = %e, "cannot ask the store for an output"),
 		}
 	}

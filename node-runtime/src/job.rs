@@ -163,16 +163,19 @@ pub async fn facts(client: &HavnClient, job_id: JobId) -> anyhow::Result<JobFact
 pub const MIN_BLOCKS_TO_RUN: u64 = 2;
 
 /// When a run of a job expiring in block `deadline` must be done, seen at best block `best`
-/// with blocks of `block_time`: after `deadline − best − 1` blocks, leaving the last block
-/// before the deadline to include the receipt (or the attestation). `None` when fewer than
+/// with blocks of `block_time`. The job expires in `on_initialize` of block `deadline`, so its
+/// receipt (or attestation) must be in block `deadline − 1` at the latest: it must reach the pool
+/// before that block is authored, about `deadline − best − 1` blocks from now. The run gets that
+/// time less half a block, left to store its outputs and submit. `None` when fewer than
 /// [`MIN_BLOCKS_TO_RUN`] blocks are left.
 pub fn run_deadline(best: u64, deadline: u64, block_time: Duration) -> Option<Instant> {
 	let blocks = deadline.checked_sub(best)?.checked_sub(MIN_BLOCKS_TO_RUN - 1)?;
 	if blocks == 0 {
 		return None;
 	}
-	let ms = u64::try_from(block_time.as_millis()).unwrap_or(u64::MAX).saturating_mul(blocks);
-	Some(Instant::now() + Duration::from_millis(ms))
+	let block_ms = u64::try_from(block_time.as_millis()).unwrap_or(u64::MAX);
+	let ms = block_ms.saturating_mul(blocks).saturating_sub(block_ms / 2);
+	Instant::now().checked_add(Duration::from_millis(ms))
 }
 
 /// Fetch (and verify) the manifest and inputs of `facts`, run them on `engine` in a blocking
@@ -233,8 +236,11 @@ mod tests {
 	fn a_run_leaves_the_block_before_the_deadline_to_its_receipt() {
 		let block = Duration::from_secs(3);
 		let before = Instant::now();
+		// Blocks 11 and 12 can still include the receipt: it must reach the pool before block 12
+		// is authored, two blocks from now, less half a block to store and submit.
 		let by = run_deadline(10, 13, block).unwrap();
-		assert!(by >= before + 2 * block && by <= Instant::now() + 2 * block);
+		let budget = 2 * block - block / 2;
+		assert!(by >= before + budget && by <= Instant::now() + budget);
 		assert!(run_deadline(10, 12, block).is_some());
 		assert_eq!(run_deadline(10, 11, block), None, "one block left: none to run in");
 		assert_eq!(run_deadline(10, 10, block), None);

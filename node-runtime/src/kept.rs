@@ -3,8 +3,9 @@
 //! node look fraudulent).
 //!
 //! After each receipt the execute role keeps the job's outputs (the outputs document and its
-//! blobs) until the job's deadline block, at most [`KEEP_JOBS`] jobs and [`KEEP_BYTES`] bytes
-//! (the oldest go first). On every rescan it asks the store (`HEAD`) for each kept output and
+//! blobs) until its challenge window can have closed (the job's deadline block plus
+//! `ChallengeWindow`: adjudicators of a challenge check the outputs too), at most [`KEEP_JOBS`]
+//! jobs and [`KEEP_BYTES`] bytes (the oldest go first). On every rescan it asks the store (`HEAD`) for each kept output and
 //! uploads again what the store no longer has, while attestors hold back their verdict on a
 //! missing output for [`crate::attest::receipts::AVAILABILITY_GRACE`] blocks.
 
@@ -35,10 +36,10 @@ pub struct KeptOutputs {
 }
 
 impl KeptOutputs {
-	/// Keep `outputs` of `job_id` until block `deadline`, dropping the oldest jobs to stay
+	/// Keep `outputs` of `job_id` until block `until`, dropping the oldest jobs to stay
 	/// within [`KEEP_JOBS`] and [`KEEP_BYTES`]. Outputs larger than [`KEEP_BYTES`] in all are not
 	/// kept.
-	pub fn keep(&mut self, job_id: u64, deadline: u64, outputs: Vec<Output>) {
+	pub fn keep(&mut self, job_id: u64, until: u64, outputs: Vec<Output>) {
 		let size: usize = outputs.iter().map(|o| o.bytes.len()).sum();
 		if size > KEEP_BYTES {
 			return;
@@ -47,21 +48,27 @@ impl KeptOutputs {
 			let Some((_, _, old)) = self.jobs.pop_front() else { break };
 			self.bytes = self.bytes.saturating_sub(old.iter().map(|o| o.bytes.len()).sum());
 		}
-		self.jobs.push_back((job_id, deadline, outputs));
+		self.jobs.push_back((job_id, until, outputs));
 		self.bytes = self.bytes.saturating_add(size);
 	}
 
-	/// Forget the jobs whose deadline block is before `best`; the outputs of the others.
-	pub fn current(&mut self, best: u64) -> Vec<(u64, Output)> {
+	/// Forget the jobs kept until before `best`; `(job_id, cid)` of the outputs of the others.
+	pub fn current(&mut self, best: u64) -> Vec<(u64, String)> {
 		let before = self.jobs.len();
-		self.jobs.retain(|(_, deadline, _)| *deadline >= best);
+		self.jobs.retain(|(_, until, _)| *until >= best);
 		if self.jobs.len() != before {
 			self.bytes = self.jobs.iter().flat_map(|(_, _, o)| o).map(|o| o.bytes.len()).sum();
 		}
 		self.jobs
 			.iter()
-			.flat_map(|(job_id, _, outputs)| outputs.iter().map(|o| (*job_id, o.clone())))
+			.flat_map(|(job_id, _, outputs)| outputs.iter().map(|o| (*job_id, o.cid.clone())))
 			.collect()
+	}
+
+	/// The kept output `cid` of `job_id`, if still kept.
+	pub fn output(&self, job_id: u64, cid: &str) -> Option<Output> {
+		let (_, _, outputs) = self.jobs.iter().find(|(j, _, _)| *j == job_id)?;
+		outputs.iter().find(|o| o.cid == cid).cloned()
 	}
 }
 
@@ -84,6 +91,8 @@ mod tests {
 		kept.keep(2, 20, vec![output(2, 4), output(3, 4)]);
 		assert_eq!(kept.current(10).len(), 3);
 		assert_eq!(kept.current(11).iter().map(|(j, _)| *j).collect::<Vec<_>>(), vec![2, 2]);
+		assert_eq!(kept.output(2, "cid-3"), Some(output(3, 4)));
+		assert_eq!(kept.output(1, "cid-1"), None, "forgotten after its block");
 		for job in 0..KEEP_JOBS as u64 + 5 {
 			kept.keep(100 + job, 1_000, vec![output(4, 1)]);
 		}

@@ -113,6 +113,8 @@ pub struct Shared {
 	pub http: reqwest::Client,
 	/// How the lead aggregator's own batches and its pool sweeps stay apart.
 	pub coordination: std::sync::Mutex<attest::lead::Coordination>,
+	/// The jobs running ([`execute::MAX_JOBS`] at most).
+	pub jobs: tokio::sync::Semaphore,
 	/// Outputs of this node's receipts, kept to provide again to a store that lost them.
 	pub kept: std::sync::Mutex<kept::KeptOutputs>,
 	/// Outputs CIDs the attestor found missing from the store, with the block it first did
@@ -135,6 +137,11 @@ impl Shared {
 	/// The kept outputs, locked (a poisoned lock is taken over: the data stays consistent).
 	pub fn kept_outputs(&self) -> std::sync::MutexGuard<'_, kept::KeptOutputs> {
 		self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+	}
+
+	/// The outputs CIDs the attestor found missing, locked.
+	pub fn missing(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeMap<String, u64>> {
+		self.missing.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 	}
 
 	/// One block of the chain's target block time.
@@ -202,6 +209,7 @@ async fn main() -> anyhow::Result<()> {
 		telemetry: telemetry.clone(),
 		http: reqwest::Client::new(),
 		coordination: Default::default(),
+		jobs: tokio::sync::Semaphore::new(execute::MAX_JOBS),
 		kept: Default::default(),
 		missing: Default::default(),
 		params: std::sync::RwLock::new(params),
@@ -226,6 +234,7 @@ async fn main() -> anyhow::Result<()> {
 		started: Default::default(),
 		attempts: Default::default(),
 		sweeping: Default::default(),
+		reproviding: Default::default(),
 	};
 	daemon.run().await
 }
@@ -247,6 +256,8 @@ struct Daemon {
 	/// Set while a lead-aggregator pool sweep (`attest::sweep_pool`) runs: one at a time, so a
 	/// sweep never batches what the previous one is still submitting.
 	sweeping: Arc<std::sync::atomic::AtomicBool>,
+	/// Set while a round of `execute::reprovide` runs: one at a time.
+	reproviding: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Jobs seen submitted and not yet routed, by id: (the block they were seen in, their deadline).
@@ -303,8 +314,7 @@ impl Daemon {
 				last_rescan = number;
 				self.rescan().await;
 				if self.executes {
-					let s = self.shared.clone();
-					tokio::spawn(async move { execute::reprovide(&s, number).await });
+					self.spawn_reprovide(number);
 				}
 			}
 			if self.attests {
@@ -405,6 +415,19 @@ impl Daemon {
 			}
 			Err(e) => tracing::warn!(error = format!("{e:#}"), "rescan failed"),
 		}
+	}
+
+	/// Provide lost outputs again (`execute::reprovide`), unless the last round still runs.
+	fn spawn_reprovide(&self, best: u64) {
+		use std::sync::atomic::Ordering;
+		if self.reproviding.swap(true, Ordering::AcqRel) {
+			return;
+		}
+		let (shared, flag) = (self.shared.clone(), self.reproviding.clone());
+		tokio::spawn(async move {
+			execute::reprovide(&shared, best).await;
+			flag.store(false, Ordering::Release);
+		});
 	}
 
 	/// Sweep the attestation pool as the lead aggregator, unless a sweep is still running.

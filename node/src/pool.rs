@@ -15,6 +15,7 @@
 
 use crate::service::FullClient;
 use codec::Encode;
+use futures::FutureExt;
 use havn_primitives::api::ExtrinsicCheckApi;
 use havn_runtime::opaque::Block;
 use sc_transaction_pool::{ChainApi, FullChainApi, ValidateTransactionPriority};
@@ -36,12 +37,19 @@ type Hash = <Block as BlockT>::Hash;
 pub struct CheckedChainApi {
 	inner: Inner,
 	client: Arc<FullClient>,
+	spawner: sc_service::SpawnTaskHandle,
 }
 
 impl CheckedChainApi {
-	/// `inner` (FRAME's chain API over `client`) with the decode check in front.
-	pub fn new(inner: Inner, client: Arc<FullClient>) -> Self {
-		Self { inner, client }
+	/// `inner` (FRAME's chain API over `client`) with the decode check in front, run on
+	/// `spawner`'s blocking threads (a runtime call, kept off the async executor as FRAME's
+	/// validation is).
+	pub fn new(
+		inner: Inner,
+		client: Arc<FullClient>,
+		spawner: sc_service::SpawnTaskHandle,
+	) -> Self {
+		Self { inner, client, spawner }
 	}
 }
 
@@ -72,9 +80,20 @@ impl ChainApi for CheckedChainApi {
 		uxt: Arc<Extrinsic>,
 		validation_priority: ValidateTransactionPriority,
 	) -> Result<TransactionValidity, Self::Error> {
-		// One decode in the runtime, far cheaper than the validation that follows on FRAME's
-		// validation threads: run in place.
-		if let Some(invalid) = undecodable(&self.client, at, uxt.encode())? {
+		let (tx, rx) = futures::channel::oneshot::channel();
+		let (client, encoded) = (self.client.clone(), uxt.encode());
+		self.spawner.spawn_blocking(
+			"havn-extrinsic-check",
+			Some("transaction-pool"),
+			async move {
+				let _ = tx.send(undecodable(&client, at, encoded));
+			}
+			.boxed(),
+		);
+		let checked = rx.await.map_err(|_| {
+			Error::from(sp_blockchain::Error::Application("the decode check was cancelled".into()))
+		})??;
+		if let Some(invalid) = checked {
 			return Ok(Err(invalid));
 		}
 		self.inner.validate_transaction(at, source, uxt, validation_priority).await

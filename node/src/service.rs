@@ -86,7 +86,11 @@ fn transaction_pool(
 	}
 	let is_dev = config.chain_spec.chain_type() == sc_service::ChainType::Development;
 	let inner = sc_transaction_pool::FullChainApi::new(client.clone(), prometheus, &spawner);
-	let api = Arc::new(crate::pool::CheckedChainApi::new(inner, client.clone()));
+	let api = Arc::new(crate::pool::CheckedChainApi::new(
+		inner,
+		client.clone(),
+		task_manager.spawn_handle(),
+	));
 	let chain = client.usage_info().chain;
 	sc_transaction_pool::TransactionPoolWrapper(Box::new(
 		sc_transaction_pool::ForkAwareTxPool::new_with_background_worker(

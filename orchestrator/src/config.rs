@@ -51,8 +51,13 @@ pub struct Config {
 
 	/// Artifact uploads read at once, in all (each buffers up to `--max-artifact-bytes`);
 	/// more are refused with `503 uploads_busy`.
-	#[arg(long, env = "HAVN_MAX_CONCURRENT_UPLOADS", default_value_t = crate::api::DEFAULT_MAX_CONCURRENT_UPLOADS)]
-	pub max_concurrent_uploads: usize,
+	#[arg(
+		long,
+		env = "HAVN_MAX_CONCURRENT_UPLOADS",
+		default_value_t = crate::api::DEFAULT_MAX_CONCURRENT_UPLOADS,
+		value_parser = clap::value_parser!(u32).range(1..=4096)
+	)]
+	pub max_concurrent_uploads: u32,
 
 	/// Largest accepted JSON request body, in bytes.
 	#[arg(long, env = "HAVN_MAX_JSON_BYTES", default_value_t = 64 * 1024)]

@@ -89,8 +89,9 @@ pub struct UploadPermit {
 }
 
 impl UploadGate {
-	/// A gate taking at most `total` uploads at once.
-	pub fn new(total: usize) -> Self {
+	/// A gate taking at most `total` uploads at once (1 at least).
+	pub fn new(total: u32) -> Self {
+		let total = usize::try_from(total).unwrap_or(1).clamp(1, Semaphore::MAX_PERMITS);
 		Self { total: Arc::new(Semaphore::new(total)), per_account: Default::default() }
 	}
 

@@ -294,6 +294,7 @@ impl Engine {
 	/// Texts are truncated to 256 tokens (the model's `max_seq_length`). A text's embedding
 	/// does not depend on the other texts of the batch.
 	pub fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ExecError> {
+		let _slot = self.model_slot.lock().unwrap_or_else(PoisonError::into_inner);
 		let bert = self.bert()?;
 		bert.embed(texts, "texts")
 	}
@@ -308,6 +309,7 @@ impl Engine {
 		prompt: &str,
 		max_tokens: usize,
 	) -> Result<Generation, ExecError> {
+		let _slot = self.model_slot.lock().unwrap_or_else(PoisonError::into_inner);
 		let llm = self.llm()?;
 		llm.generate(system, prompt, max_tokens, &self.device)
 	}

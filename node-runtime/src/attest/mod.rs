@@ -66,7 +66,7 @@ pub async fn attest_job(
 	let genesis = shared.client.genesis_hash();
 	let mut checked = Vec::new();
 	for node in &facts.nodes {
-		checked.push(receipts::check(&shared, &facts, node, genesis).await?);
+		checked.push(receipts::check(&shared, &facts, node, genesis, stage).await?);
 	}
 	anyhow::ensure!(!checked.is_empty(), "job {job_id} has no nodes at the best block");
 	let all_valid = checked.iter().all(|c| c.valid);
@@ -78,10 +78,19 @@ pub async fn attest_job(
 	let (verdict, digest) = if !all_valid {
 		(Verdict::Invalid, None)
 	} else if reexecute {
-		let best = shared.client.best_number().await?;
-		let deadline = job::run_deadline(best, facts.deadline, shared.block_time())
-			.context("too late to re-execute before the job's deadline")?;
-		let run = job::run(shared.engine.clone(), &shared.store, &facts, Some(deadline))
+		// An attestation must land before the job expires; an adjudication (a challenge of a
+		// finalized job, usually after its deadline) has no deadline.
+		let deadline = match stage {
+			Stage::Attestation => {
+				let best = shared.client.best_number().await?;
+				Some(
+					job::run_deadline(best, facts.deadline, shared.block_time())
+						.context("too late to re-execute before the job's deadline")?,
+				)
+			}
+			Stage::Adjudication => None,
+		};
+		let run = job::run(shared.engine.clone(), &shared.store, &facts, deadline)
 			.await
 			.context("re-executing")?;
 		let agrees = Some(run.runtime_hash) == reference

@@ -8,10 +8,13 @@
 //! Outputs missing from the store are no verdict at first (finding 9 of `docs/security.md`: a
 //! store that loses a file must not make an honest node look fraudulent): the attestor retries
 //! on its rescans, and refuses the receipt only once it has seen them missing for
-//! [`AVAILABILITY_GRACE`] blocks, while the node provides them again (`crate::kept`). An
+//! [`AVAILABILITY_GRACE`] blocks, while the node provides them again (`crate::kept`), and, for
+//! an attestation, no later than [`VERDICT_MARGIN`] blocks before the job's deadline (so a
+//! receipt whose outputs never existed still gets its verdict before the job expires). An
 //! `Invalid` verdict on chain then still needs the quorum of the committee, each member having
-//! seen the outputs missing for that long.
+//! seen the outputs missing.
 
+use super::Stage;
 use crate::{job, Shared};
 use anyhow::{anyhow, Context};
 use havn_client::{api, keys, subxt::utils::AccountId32, subxt_signer::sr25519, ClientError};
@@ -21,6 +24,10 @@ use havn_primitives::{cid, Digest, Receipt};
 /// store, before it refuses the receipt for them: three of the execute role's rescans, in
 /// which the node provides kept outputs again.
 pub const AVAILABILITY_GRACE: u64 = 30;
+
+/// Blocks before a job's deadline by which an attestor gives its verdict on outputs still
+/// missing, grace or not: time for the lead's batch or the direct fallback to land.
+pub const VERDICT_MARGIN: u64 = super::FALLBACK_BLOCKS + 2;
 
 /// Most outputs CIDs an attestor remembers as missing (the oldest are forgotten first).
 const MAX_MISSING: usize = 1_024;
@@ -44,6 +51,7 @@ pub async fn check(
 	facts: &job::JobFacts,
 	node: &AccountId32,
 	genesis: Digest,
+	stage: Stage,
 ) -> anyhow::Result<Checked> {
 	let at = shared.client.at_best().await?;
 	let stored = at
@@ -83,11 +91,14 @@ pub async fn check(
 		Err(ClientError::ArtifactNotFound(_)) => {
 			let best = shared.client.best_number().await?;
 			let first = first_missing(shared, &cid_text, best);
-			if best < first.saturating_add(AVAILABILITY_GRACE) {
+			let mut until = first.saturating_add(AVAILABILITY_GRACE);
+			if stage == Stage::Attestation {
+				until = until.min(facts.deadline.saturating_sub(VERDICT_MARGIN));
+			}
+			if best < until {
 				anyhow::bail!(
 					"outputs {cid_text} are not in the artifact store (since block {first}); no \
-					 verdict before block {}",
-					first.saturating_add(AVAILABILITY_GRACE)
+					 verdict before block {until}"
 				);
 			}
 			return Ok(refuse(format!(
@@ -113,7 +124,7 @@ pub async fn check(
 
 /// The block this attestor first found `cid` missing from the store (now, `best`, if never).
 fn first_missing(shared: &Shared, cid: &str, best: u64) -> u64 {
-	let mut missing = shared.missing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+	let mut missing = shared.missing();
 	if !missing.contains_key(cid) && missing.len() >= MAX_MISSING {
 		let oldest = missing.iter().min_by_key(|(_, at)| **at).map(|(c, _)| c.clone());
 		if let Some(oldest) = oldest {
@@ -125,5 +136,5 @@ fn first_missing(shared: &Shared, cid: &str, best: u64) -> u64 {
 
 /// `cid` is in the store (again).
 fn forget_missing(shared: &Shared, cid: &str) {
-	shared.missing.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(cid);
+	shared.missing().remove(cid);
 }

@@ -134,6 +134,8 @@ async fn admit(
 ) -> Result<(SignedUpload, UploadPermit), ApiError> {
 	let genesis = state.status.genesis().ok_or(ApiError::ChainUnavailable)?;
 	let signed = verify_upload(headers, genesis.into())?;
+	// The gate before the chain is asked: a full gate costs the node nothing.
+	let permit = state.uploads.admit(&signed.uploader)?;
 	let chain = state.chain.get().ok_or(ApiError::ChainUnavailable)?;
 	let may =
 		tokio::time::timeout(state.limits.chain_query_timeout, chain.may_upload(signed.uploader))
@@ -154,7 +156,6 @@ async fn admit(
 		.await
 		.map_err(|e| ApiError::internal("artifact read", &e))?;
 	check_quota(state, &uploader, if stored.is_some() { 0 } else { size }).await?;
-	let permit = state.uploads.admit(&signed.uploader)?;
 	Ok((signed, permit))
 }
 

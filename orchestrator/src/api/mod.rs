@@ -95,7 +95,7 @@ pub const DEFAULT_UPLOAD_QUOTA_BYTES: u64 = 1 << 30;
 
 /// Default `--max-concurrent-uploads`: at most this many uploads buffered at once (16 MiB
 /// each at most).
-pub const DEFAULT_MAX_CONCURRENT_UPLOADS: usize = 8;
+pub const DEFAULT_MAX_CONCURRENT_UPLOADS: u32 = 8;
 
 /// Limits and knobs of the API.
 #[derive(Clone, Copy, Debug)]
@@ -113,8 +113,8 @@ pub struct ApiLimits {
 	pub follows_chain: bool,
 	/// New bytes one account may store per [`crate::uploads::QUOTA_WINDOW_MS`].
 	pub upload_quota_bytes: u64,
-	/// Uploads read at once, in all.
-	pub max_concurrent_uploads: usize,
+	/// Uploads read at once, in all (at least 1).
+	pub max_concurrent_uploads: u32,
 }
 
 impl Default for ApiLimits {

@@ -231,7 +231,8 @@ impl Db {
 		Ok(u64::try_from(total).unwrap_or(0))
 	}
 
-	/// Record that `account` stored the new artifact `cid` of `size` bytes at `at_ms`.
+	/// Record that `account` stored the new artifact `cid` of `size` bytes at `at_ms`, and forget
+	/// its records older than the quota window (`crate::uploads::QUOTA_WINDOW_MS`).
 	pub async fn record_upload(
 		&self,
 		account: &str,
@@ -249,6 +250,11 @@ impl Db {
 		.bind(int(at_ms)?)
 		.execute(self.pool())
 		.await?;
+		sqlx::query("DELETE FROM artifact_uploads WHERE account = $1 AND at_ms < $2")
+			.bind(account.to_string())
+			.bind(int(at_ms.saturating_sub(crate::uploads::QUOTA_WINDOW_MS))?)
+			.execute(self.pool())
+			.await?;
 		Ok(())
 	}
 }

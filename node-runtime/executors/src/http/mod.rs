@@ -13,9 +13,10 @@
 //!   id order, images in the server's order) and the PNGs as blobs. File names are left out:
 //!   ComfyUI numbers them per server, so they would make equal runs differ.
 //!
-//! Every request has a timeout (`params.timeout_ms`, capped by the time left before the run's
-//! deadline when it has one: a manifest cannot keep a node past its job's deadline, finding 12
-//! of `docs/security.md`); response bodies are capped at 16 MiB;
+//! A step takes at most `params.timeout_ms` in all (every request's timeout is the time left of
+//! it), and no longer than the run's deadline when it has one: a manifest cannot keep a node past
+//! its job's deadline (finding 12 of `docs/security.md`; the step then fails with
+//! `ExecError::DeadlineReached`); response bodies are capped at 16 MiB;
 //! redirects are not followed. Errors name the URL without credentials or query string and
 //! never the token.
 //!
@@ -100,9 +101,13 @@ struct Server {
 	client: Client,
 	token: Option<String>,
 	timeout: Duration,
+	/// When the step must be done: `timeout` from its start.
+	ends_at: Instant,
 	/// Whether `timeout` is the time left before the run's deadline (shorter than
 	/// `params.timeout_ms`).
 	capped: bool,
+	/// The step's id.
+	step: String,
 }
 
 impl Server {
@@ -166,7 +171,8 @@ impl Server {
 			.build()
 			.map_err(|e| http_error(&url, format!("building the client: {}", e.without_url())))?;
 		let base = url.as_str().trim_end_matches('/').to_string();
-		Ok(Self { base, client, token, timeout, capped })
+		let ends_at = Instant::now() + timeout;
+		Ok(Self { base, client, token, timeout, ends_at, capped, step: params.step().to_string() })
 	}
 
 	fn url(&self, path: &str) -> Result<Url, ExecError> {
@@ -181,7 +187,17 @@ impl Server {
 			Some(token) => request.bearer_auth(token),
 			None => request,
 		};
-		let response = request.send().map_err(|e| http_error(url, self.error_reason(e)))?;
+		let left = self.ends_at.saturating_duration_since(Instant::now());
+		if left.is_zero() {
+			return Err(self.timed_out(url, ""));
+		}
+		let response = request.timeout(left).send().map_err(|e| {
+			if e.is_timeout() {
+				self.timed_out(url, "")
+			} else {
+				http_error(url, error_reason(e))
+			}
+		})?;
 		let status = response.status();
 		if response.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
 			return Err(http_error(url, format!("response body is over {MAX_BODY_BYTES} bytes")));
@@ -214,22 +230,14 @@ impl Server {
 }
 
 impl Server {
-	/// How long a request may take, as an error reason says it.
-	fn timed_out(&self) -> String {
-		let ms = self.timeout.as_millis();
+	/// The step ran out of time at `url` (`what` says while doing what): the run's deadline
+	/// ([`ExecError::DeadlineReached`]) when it capped the timeout, else an [`ExecError::Http`]
+	/// timeout.
+	fn timed_out(&self, url: &Url, what: &str) -> ExecError {
 		if self.capped {
-			format!("timed out after {ms} ms (the time left before the job's deadline)")
-		} else {
-			format!("timed out after {ms} ms")
+			return ExecError::DeadlineReached { step: self.step.clone() };
 		}
-	}
-
-	/// A reqwest error as a reason: timeouts and connection failures named, no URL.
-	fn error_reason(&self, e: reqwest::Error) -> String {
-		if e.is_timeout() {
-			return self.timed_out();
-		}
-		error_reason(e)
+		http_error(url, format!("timed out after {} ms{what}", self.timeout.as_millis()))
 	}
 }
 
@@ -338,7 +346,6 @@ fn comfyui(
 	inputs.insert("text".to_string(), Value::String(prompt.to_string()));
 	let server = Server::new(params, deadline)?;
 	let started = Instant::now();
-	let deadline = started + server.timeout;
 
 	let url = server.url("/prompt")?;
 	let queued =
@@ -361,6 +368,9 @@ fn comfyui(
 
 	let url = server.url(&format!("/history/{prompt_id}"))?;
 	let outputs = loop {
+		if server.ends_at <= Instant::now() {
+			return Err(server.timed_out(&url, " waiting for outputs"));
+		}
 		let history = server.send_json(&url, server.client.get(url.clone()))?;
 		if let Some(entry) = history.get(prompt_id) {
 			let status = entry.get("status");
@@ -375,11 +385,11 @@ fn comfyui(
 				}
 			}
 		}
-		let now = Instant::now();
-		if now >= deadline {
-			return Err(http_error(&url, format!("{} waiting for outputs", server.timed_out())));
+		let left = server.ends_at.saturating_duration_since(Instant::now());
+		if left.is_zero() {
+			return Err(server.timed_out(&url, " waiting for outputs"));
 		}
-		std::thread::sleep(POLL.min(deadline - now));
+		std::thread::sleep(POLL.min(left));
 	};
 
 	let mut images = Vec::new();
