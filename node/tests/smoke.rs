@@ -129,11 +129,9 @@ async fn dev_node_finalizes_and_exposes_every_pallet() {
 	// validates them, so the runtime's `validate_transaction` glue never traps on them (which
 	// printed a panic and a wasm backtrace in this log per transaction).
 	for extra in 0..3 {
+		let (_, over) = submit_job_extrinsics(extra);
 		let refused = client
-			.request::<String, _>(
-				"author_submitExtrinsic",
-				rpc_params![over_bound_extrinsic(extra)],
-			)
+			.request::<String, _>("author_submitExtrinsic", rpc_params![over])
 			.await
 			.expect_err("an undecodable extrinsic is refused");
 		let jsonrpsee::core::client::Error::Call(error) = refused else {
@@ -141,6 +139,22 @@ async fn dev_node_finalizes_and_exposes_every_pallet() {
 		};
 		assert_eq!(error.code(), 1010, "Invalid Transaction expected: {error:?}");
 		assert!(!error.message().contains("backtrace"), "{error:?}");
+	}
+	// The fee queries hand the extrinsic to another runtime API: the same check, FRAME's own
+	// decode error for the bytes it refuses, the fee for the bytes it takes.
+	let (within, over) = submit_job_extrinsics(0);
+	for method in ["payment_queryInfo", "payment_queryFeeDetails"] {
+		let refused = client
+			.request::<serde_json::Value, _>(method, rpc_params![over.clone()])
+			.await
+			.expect_err("an undecodable extrinsic has no fee");
+		let jsonrpsee::core::client::Error::Call(error) = refused else {
+			panic!("expected a JSON-RPC error, got {refused:?}");
+		};
+		assert_eq!(error.code(), 2, "{method}: {error:?}");
+		let info: serde_json::Value =
+			client.request(method, rpc_params![within.clone()]).await.unwrap();
+		assert!(info.is_object(), "{method}: {info}");
 	}
 	let mut logs = String::new();
 	log.reopen().unwrap().read_to_string(&mut logs).unwrap();
@@ -153,10 +167,11 @@ async fn dev_node_finalizes_and_exposes_every_pallet() {
 	drop(node);
 }
 
-/// A bare `ExecutionLog::submit_job` whose `input_uri` (at most `MaxInputUriLen`, 256 bytes) is
-/// 4 KiB and `extra` bytes, SCALE-encoded as the pool receives extrinsics, 0x-hex. The same extrinsic with a
-/// 1-byte URI encodes by the runtime's own types; only the URI's length prefix and bytes differ.
-fn over_bound_extrinsic(extra: usize) -> String {
+/// A bare `ExecutionLog::submit_job` with a 1-byte `input_uri`, and the same one whose
+/// `input_uri` (at most `MaxInputUriLen`, 256 bytes) is 4 KiB and `extra` bytes, each
+/// SCALE-encoded as the pool receives extrinsics, 0x-hex. The first encodes by the runtime's own
+/// types; the second differs only in the URI's length prefix and bytes.
+fn submit_job_extrinsics(extra: usize) -> (String, String) {
 	use codec::Encode;
 	let call = havn_runtime::RuntimeCall::ExecutionLog(pallet_execution_log::Call::submit_job {
 		workflow_id: 0,
@@ -177,5 +192,5 @@ fn over_bound_extrinsic(extra: usize) -> String {
 	let mut over = body[..uri_at].to_vec();
 	vec![7u8; 4096 + extra].encode_to(&mut over);
 	over.extend_from_slice(&body[uri_at + 2..]);
-	format!("0x{}", hex::encode(over.encode()))
+	(format!("0x{}", hex::encode(&within)), format!("0x{}", hex::encode(over.encode())))
 }
