@@ -154,30 +154,24 @@ pub async fn run_job(
 		return Ok(());
 	};
 	let meter = telemetry.start();
-	let run = job::run(shared.engine.clone(), &shared.store, &facts, Some(deadline)).await?;
+	let mut run = job::run(shared.engine.clone(), &shared.store, &facts, Some(deadline)).await?;
 	let (latency_ms, energy_mj) = telemetry.finish(meter, run.phases.queue);
-	let started = Instant::now();
-	for blob in &run.output.blobs {
-		shared.store.upload(blob.bytes.clone(), &blob.media_type).await?;
-	}
-	let stored = shared.store.upload(run.output.document.clone(), "application/json").await?;
-	debug_assert_eq!(stored, run.outputs_cid);
-	let store = started.elapsed();
-	let mut outputs: Vec<Output> = run
-		.output
-		.blobs
-		.iter()
-		.map(|b| Output {
-			cid: b.cid.clone(),
-			media_type: b.media_type.clone(),
-			bytes: b.bytes.clone(),
-		})
+	// The blobs, then the outputs document that names them: stored in that order, then kept.
+	let mut outputs: Vec<Output> = std::mem::take(&mut run.output.blobs)
+		.into_iter()
+		.map(|b| Output { cid: b.cid, media_type: b.media_type, bytes: b.bytes })
 		.collect();
 	outputs.push(Output {
 		cid: run.outputs_cid.clone(),
 		media_type: "application/json".into(),
-		bytes: run.output.document.clone(),
+		bytes: std::mem::take(&mut run.output.document),
 	});
+	let started = Instant::now();
+	for output in &outputs {
+		let stored = shared.store.upload(output.bytes.clone(), &output.media_type).await?;
+		debug_assert_eq!(stored, output.cid);
+	}
+	let store = started.elapsed();
 	let until = facts.deadline.saturating_add(u64::from(shared.params().challenge_window));
 	shared.kept_outputs().keep(job_id, until, outputs);
 	let started = Instant::now();

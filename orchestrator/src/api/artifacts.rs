@@ -80,7 +80,8 @@ pub async fn upload(
 	if declared == Some(0) {
 		return Err(ApiError::EmptyArtifact);
 	}
-	let (signed, _permit) = admit(&state, &headers, declared.unwrap_or(0)).await?;
+	let Admitted { signed, stored, _permit } =
+		admit(&state, &headers, declared.unwrap_or(0)).await?;
 	let mut bytes = Vec::with_capacity(declared.map_or(0, |d| d as usize));
 	let mut stream = body.into_data_stream();
 	while let Some(chunk) = stream.next().await {
@@ -104,7 +105,7 @@ pub async fn upload(
 	}
 	let uploader = signed.uploader.to_string();
 	let size = bytes.len() as u64;
-	if declared.is_none() && !state.artifacts.size(&signed.cid).await.is_ok_and(|s| s.is_some()) {
+	if declared.is_none() && !stored {
 		check_quota(&state, &uploader, size).await?;
 	}
 	let media_type = headers
@@ -124,14 +125,20 @@ pub async fn upload(
 	Ok((StatusCode::CREATED, Json(ArtifactStored { cid, size })))
 }
 
+/// An upload let in by [`admit`].
+struct Admitted {
+	/// Its verified signature.
+	signed: SignedUpload,
+	/// Whether the store already holds its CID (then it costs no quota).
+	stored: bool,
+	/// Its place in the gate, held while the body is read.
+	_permit: UploadPermit,
+}
+
 /// The admission of an upload of `size` bytes (0 when not declared) before its body is read
 /// (see [`crate::uploads`]): its signature, its uploader's standing on chain, its quota and a
 /// place in the gate.
-async fn admit(
-	state: &AppState,
-	headers: &HeaderMap,
-	size: u64,
-) -> Result<(SignedUpload, UploadPermit), ApiError> {
+async fn admit(state: &AppState, headers: &HeaderMap, size: u64) -> Result<Admitted, ApiError> {
 	let genesis = state.status.genesis().ok_or(ApiError::ChainUnavailable)?;
 	let signed = verify_upload(headers, genesis.into())?;
 	// The gate before the chain is asked: a full gate costs the node nothing.
@@ -155,8 +162,9 @@ async fn admit(
 		.size(&signed.cid)
 		.await
 		.map_err(|e| ApiError::internal("artifact read", &e))?;
-	check_quota(state, &uploader, if stored.is_some() { 0 } else { size }).await?;
-	Ok((signed, permit))
+	let stored = stored.is_some();
+	check_quota(state, &uploader, if stored { 0 } else { size }).await?;
+	Ok(Admitted { signed, stored, _permit: permit })
 }
 
 /// Refuse `size` more bytes from `uploader` when they would pass its quota.
